@@ -1,0 +1,1 @@
+# tests/html.mk

@@ -1,0 +1,1 @@
+# tests/lead.mk
