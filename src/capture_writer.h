@@ -27,5 +27,8 @@ int capture_stream(int sock, int out_fd, const char *header_text,
 /* "key=value\n" lines for the header: pid, argv (from /proc), start_time,
  * mode and options.  The caller frees the result. */
 char *capture_header_text(int pid, const char *mode, const char *options);
+/* The same with the command line given (run mode knows it before exec). */
+char *capture_header_text_argv(int pid, const char *argv_text,
+			       const char *mode, const char *options);
 
 #endif /* MEMATTACH_CAPTURE_WRITER_H */

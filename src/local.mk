@@ -4,12 +4,17 @@ noinst_LIBRARIES += libmemattach.a
 libmemattach_a_SOURCES = \
 	src/analysis.h \
 	src/capture.h \
+	src/capture_writer.c \
+	src/capture_writer.h \
 	src/commands.h \
 	src/error.c \
 	src/error.h \
 	src/output.c \
 	src/output.h \
-	src/reports.h
+	src/payload_path.c \
+	src/payload_path.h \
+	src/reports.h \
+	src/run.c
 
 include src/attach.mk
 include src/report-text.mk
