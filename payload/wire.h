@@ -59,6 +59,15 @@ enum wire_tag {
 	/* uv count: events the payload could not record (for example while
 	 * out of memory for its own tables). */
 	WIRE_LOST = 0x0c,
+	/* uv id, uv parent id, uv frame id: exactly like WIRE_NODE, and the
+	 * frame is an interpreter entry frame, the first Python frame run by
+	 * its own C-level call of _PyEval_EvalFrameDefault (CPython 3.11's
+	 * _PyInterpreterFrame.is_entry).  Python-to-Python calls do not enter
+	 * C, so one native eval frame runs a group of Python frames: the
+	 * group starts at an entry frame and ends before the next one.  The
+	 * reader uses the groups to put Python frames in place of the native
+	 * eval frames when it merges stacks (--native). */
+	WIRE_NODE_ENTRY = 0x0d,
 
 	/* 0x10 | kind: uv stack, zv address delta, uv size. */
 	WIRE_ALLOC = 0x10,

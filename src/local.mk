@@ -16,11 +16,13 @@ libmemattach_a_SOURCES = \
 	src/payload_path.c \
 	src/payload_path.h \
 	src/reports.h \
+	src/symbolize.h \
 	src/run.c
 
 include src/attach.mk
 include src/report-text.mk
 include src/report-html.mk
+include src/symbolize.mk
 
 bin_PROGRAMS += memattach
 memattach_SOURCES = src/main.c

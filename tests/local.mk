@@ -18,4 +18,5 @@ include tests/payload.mk
 include tests/inject.mk
 include tests/reader.mk
 include tests/html.mk
+include tests/native.mk
 include tests/lead.mk

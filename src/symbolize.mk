@@ -1,0 +1,1 @@
+# src/symbolize.mk: native symbolization (libdwfl)

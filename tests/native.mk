@@ -1,0 +1,1 @@
+# tests/native.mk: --native capture and symbolization tests
