@@ -9,6 +9,8 @@ libmemattach_a_SOURCES = \
 	src/commands.h \
 	src/error.c \
 	src/error.h \
+	src/json.c \
+	src/json.h \
 	src/live_ui.c \
 	src/live_ui.h \
 	src/output.c \
