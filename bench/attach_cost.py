@@ -121,7 +121,7 @@ def attach_cycle(ctx, server, port, before, duration, after):
     out = ctx.scratch_path("attach")
     argv = [ctx.memattach, str(server.pid), "-v", "--duration",
             str(duration), "-o", out]
-    ctx.note_command("attach", argv)
+    ctx.note_command("attach", argv, pid=server.pid)
     t_start = time.time()
     m = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -170,7 +170,7 @@ def heaptrack_attach(ctx, before, window):
     time.sleep(before)
     out = ctx.scratch_path("heaptrack-attach", "")
     argv = ["heaptrack", "-o", out, "-p", str(server.pid)]
-    ctx.note_command("attach", argv)
+    ctx.note_command("attach", argv, pid=server.pid)
     t_start = time.time()
     ht = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

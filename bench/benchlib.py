@@ -49,10 +49,12 @@ class Context:
         env.update(extra or {})
         return env
 
-    def note_command(self, section, argv, env_extra=None):
+    def note_command(self, section, argv, env_extra=None, pid=None):
         """Remember a command line for docs/performance.md, with the
-        machine's paths replaced by names a reader can map."""
-        line = " ".join(shlex.quote(self.pretty_path(a)) for a in argv)
+        machine's paths (and the target's pid) replaced by names a reader
+        can map."""
+        line = " ".join(self.pretty_path(shlex.quote(a)) if str(pid) != a
+                        else "$PID" for a in argv)
         for k, v in sorted((env_extra or {}).items()):
             line = "%s=%s %s" % (k, v, line)
         if (section, line) not in self.commands:
@@ -196,6 +198,7 @@ def capture_events(ctx, capture):
     """(events, note): events from `memattach report stats --json`, or
     (None, why) if the report is missing, fails or does not say."""
     argv = [ctx.memattach, "report", "stats", "--json", capture]
+    ctx.note_command("event counts", argv)
     try:
         p = subprocess.run(argv, env=ctx.env(), capture_output=True,
                            text=True, timeout=600)

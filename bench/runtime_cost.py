@@ -17,11 +17,11 @@ from benchlib import (PYTHON, Table, capture_events, fmt_bytes, fmt_count,
 # which turns the malloc-level hooks' light load into millions of events: the
 # stress case for the event path and the bytes-per-event figure.
 WORKLOADS = [
-    ("alloc_small", "alloc_small.py", ([], ["2000000", "1"], ["20000", "1"]), {}),
-    ("alloc_big", "alloc_big.py", ([], ["5000"], None), {}),
-    ("threads", "threads.py", ([], ["500000"], None), {}),
+    ("alloc_small", "alloc_small.py", ([], ["2000000", "2"], ["20000", "1"]), {}),
+    ("alloc_big", "alloc_big.py", ([], ["10000"], None), {}),
+    ("threads", "threads.py", ([], ["1000000"], None), {}),
     ("alloc_small, PYTHONMALLOC=malloc", "alloc_small.py",
-     (["1000000", "1"], ["300000", "1"], None), {"PYTHONMALLOC": "malloc"}),
+     (["2000000", "1"], ["1000000", "1"], None), {"PYTHONMALLOC": "malloc"}),
 ]
 
 
