@@ -10,6 +10,8 @@ memattach_payload_so_SOURCES = \
 	payload/hooks.h \
 	payload/idmap.c \
 	payload/idmap.h \
+	payload/modules.c \
+	payload/modules.h \
 	payload/payload.h \
 	payload/pyframes.c \
 	payload/pyframes.h \
