@@ -44,6 +44,7 @@ static void record_alloc(unsigned kind, void *ptr, size_t size)
 		return;
 	n = pyframes_walk(t->frames, PY_DEPTH_MAX);
 	stream_lock();
+	stacks_name_thread(t);
 	if (stream_recording)
 		rec_alloc(t->tid, kind, stacks_python(t, n), 0,
 			  (uintptr_t)ptr, size);
@@ -57,6 +58,7 @@ static void record_free(unsigned kind, void *ptr, size_t size)
 	if (!t)
 		return;
 	stream_lock();
+	stacks_name_thread(t);
 	if (stream_recording) {
 		if (kind == KIND_MUNMAP)
 			rec_free_sized(t->tid, kind, (uintptr_t)ptr, size);
