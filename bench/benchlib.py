@@ -72,21 +72,17 @@ class Context:
 class Run:
     """One finished command: wall time, exit, rusage, stderr."""
 
-    def __init__(self, argv, wall, status, rusage, stderr, timed_out):
+    def __init__(self, argv, wall, status, maxrss_kb, stderr, timed_out):
         self.argv = argv
         self.wall = wall
         self.status = status                  # raw wait status
-        self.rusage = rusage
+        # ru_maxrss of the command.  Linux reports the largest of the
+        # process and of every descendant it waited for, so for a wrapper
+        # (memattach run, heaptrack) this is the largest process of the
+        # tree: the Python program in practice.
+        self.maxrss_kb = maxrss_kb
         self.stderr = stderr
         self.timed_out = timed_out
-
-    @property
-    def maxrss_kb(self):
-        """ru_maxrss of the waited-for child.  Linux reports the largest of
-        the child and of every descendant it waited for, so for a wrapper
-        (memattach run, heaptrack) this is the largest process of the tree:
-        the Python program in practice."""
-        return self.rusage.ru_maxrss if self.rusage else 0
 
     def failure(self):
         """None if the command succeeded, else one line saying why."""
@@ -122,21 +118,57 @@ def _kill_group(pgid, flag):
         pass
 
 
+GNU_TIME = "/usr/bin/time"
+
+
+def rss_wrapped(argv, path):
+    """argv run under GNU time, which writes the child's ru_maxrss to path.
+
+    Why not our own wait4: a child's ru_maxrss starts at the RSS of the
+    process that forked it (Linux records the pre-exec memory's high-water
+    mark at exec), and this script is a 15 MB Python; GNU time is a 2 MB C
+    program, so its child's figure is the target's own."""
+    if not os.access(GNU_TIME, os.X_OK):
+        return argv
+    return [GNU_TIME, "-f", "%M", "-o", path, "--"] + list(argv)
+
+
+def _read_time_output(path, status, rusage):
+    """(status, maxrss_kb) from GNU time's file: its own exit status hides
+    a signal death as 128+N."""
+    try:
+        with open(path) as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return status, rusage.ru_maxrss if rusage else 0
+    maxrss = rusage.ru_maxrss if rusage else 0
+    for line in lines:
+        m = re.match(r"Command terminated by signal (\d+)", line)
+        if m:
+            status = int(m.group(1))             # a raw "killed by N" status
+        elif line.strip().isdigit():
+            maxrss = int(line.strip())
+    return status, maxrss
+
+
 def measure(argv, env=None, timeout=900, stdout=subprocess.DEVNULL):
     """Run argv to completion in its own process group; return a Run.
 
     The wall time spans fork to reap, the same overhead for every
     configuration.  A timer kills the whole group (a wrapper and its
     Python child) if it runs past timeout."""
-    with tempfile.TemporaryFile() as errf:
+    with tempfile.TemporaryFile() as errf, \
+            tempfile.NamedTemporaryFile(prefix="rss-") as rssf:
         timed_out = []
+        shown_argv = argv
+        argv = rss_wrapped(argv, rssf.name)
         t0 = time.perf_counter()
         try:
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                     stdout=stdout, stderr=errf, env=env,
                                     start_new_session=True)
         except OSError as e:
-            return Run(argv, 0.0, 127 << 8, None,
+            return Run(shown_argv, 0.0, 127 << 8, 0,
                        "%s: %s" % (argv[0], e.strerror), False)
         timer = threading.Timer(timeout, _kill_group, (proc.pid, timed_out))
         timer.start()
@@ -158,7 +190,10 @@ def measure(argv, env=None, timeout=900, stdout=subprocess.DEVNULL):
             pass
         errf.seek(0)
         stderr = errf.read().decode("utf-8", "replace")
-    return Run(argv, wall, status, rusage, stderr, bool(timed_out))
+        maxrss = rusage.ru_maxrss
+        if argv is not shown_argv:
+            status, maxrss = _read_time_output(rssf.name, status, rusage)
+    return Run(shown_argv, wall, status, maxrss, stderr, bool(timed_out))
 
 
 # Key names a stats --json object may use for the number of events; the

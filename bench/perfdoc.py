@@ -12,11 +12,16 @@ How the figures are measured:
   workload runs its configurations interleaved (A B C D E, A B C D E, ...)
   so that a slow moment of this shared machine hits every configuration
   alike. The ratio is the configuration's median over the untraced median.
-- **Peak RSS**: `ru_maxrss` from `wait4()` on the command bench/run started.
-  Linux reports the largest resident set of that process and of every
-  descendant it waited for, so for wrappers (`memattach run`, `heaptrack`)
-  it is the largest process of the tree: the traced Python program (the
-  payload's memory included), unless the wrapper itself grew larger.
+- **Peak RSS**: the command's `ru_maxrss` from `wait4()`, as GNU time
+  (`/usr/bin/time -f %M`, wrapped around every command) reports it. Linux
+  gives the largest resident set of that process and of every descendant
+  it waited for, so for wrappers (`memattach run`, `heaptrack`) it is the
+  largest process of the tree: the traced Python program (the payload's
+  memory included) unless the wrapper itself grew larger (heaptrack's
+  `heaptrack_interpret` does). GNU time is the intermediary because Linux
+  starts a child's figure at the RSS of the process that forked it, and
+  bench/run is itself a 15 MB Python; without /usr/bin/time the figures
+  include that floor.
 - **Capture** is the size of the file written; **events** come from
   `memattach report stats --json` (allocations and frees); for heaptrack
   they are the allocations heaptrack itself counts, frees not included.

@@ -5,7 +5,8 @@ set -eu
 PACKAGES="gcc make autoconf automake libtool pkg-config
 	libunwind-dev libelf-dev libdw-dev liblz4-dev libncurses-dev lz4
 	python3 python3.11-dbg python3-numpy
-	chromium clang libclang-rt-14-dev procps util-linux"
+	chromium clang libclang-rt-14-dev procps util-linux
+	time"
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
