@@ -18,6 +18,7 @@
 #include "hooks.h"
 #include "payload.h"
 #include "pyframes.h"
+#include "pymalloc.h"
 #include "real_alloc.h"
 #include "stacks.h"
 #include "stream.h"
@@ -107,6 +108,8 @@ static void stop_capture(int peer_alive)
 {
 	memattach_payload_state = PAYLOAD_STOPPING;
 	got_restore_all();
+	if (capture_flags & PAYLOAD_FLAG_PYMALLOC)
+		pymalloc_want(0);
 	stream_lock();
 	stream_recording = false;
 	if (peer_alive) {
@@ -144,6 +147,13 @@ static void *writer_main(void *arg)
 		if (now >= next_tick) {
 			rec_time(now - start_ms, rss_bytes());
 			next_tick = now + TICK_MS;
+			if (capture_flags & PAYLOAD_FLAG_PYMALLOC) {
+				/* Not under our lock: the pending-call lock
+				 * is the interpreter's. */
+				stream_unlock();
+				pymalloc_want(1);
+				stream_lock();
+			}
 		}
 		if (flush_locked()) {
 			peer = 0;
@@ -171,9 +181,11 @@ static void write_info(size_t hooks)
 
 	snprintf(text, sizeof(text),
 		 "python_version=%s\npayload_version=%s\npid=%d\nhooks=%zu\n"
-		 "native=%d\n",
+		 "native=%d\npymalloc=%s\n",
 		 pyframes_version(), PACKAGE_VERSION, (int)getpid(), hooks,
-		 (capture_flags & PAYLOAD_FLAG_NATIVE) ? 1 : 0);
+		 (capture_flags & PAYLOAD_FLAG_NATIVE) ? 1 : 0,
+		 !(capture_flags & PAYLOAD_FLAG_PYMALLOC) ? "off"
+		 : pymalloc_installed() ? "installed" : "pending");
 	rec_info(text);
 }
 
@@ -287,6 +299,7 @@ static int start_capture(int fd, uint32_t flags)
 	stop_asked = 0;
 	statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 	start_ms = stream_now_ms();
+	hooks_main_tid = (uint32_t)getpid();
 	stream_lock();
 	if (stream_begin()) {
 		stream_unlock();

@@ -15,6 +15,8 @@ memattach_payload_so_SOURCES = \
 	payload/payload.h \
 	payload/pyframes.c \
 	payload/pyframes.h \
+	payload/pymalloc.c \
+	payload/pymalloc.h \
 	payload/real_alloc.c \
 	payload/real_alloc.h \
 	payload/stacks.c \
