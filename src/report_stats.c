@@ -78,13 +78,25 @@ static struct site_total *site_totals(struct capture *cap,
 	return t;
 }
 
+/* Power-of-two sizes read best in binary units: "[512 B, 1 KiB)". */
+static void pow2_text(unsigned b, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB",
+					     "PiB", "EiB" };
+
+	snprintf(buf, len, "%llu %s", 1ull << (b % 10), units[b / 10]);
+}
+
 static void hist_label(unsigned b, char *buf, size_t len)
 {
-	char lo[32], hi[32];
+	char lo[24], hi[24];
 
-	report_bytes(b ? 1ull << b : 0, lo, sizeof(lo));
-	report_bytes((1ull << (b + 1)) - 1, hi, sizeof(hi));
-	snprintf(buf, len, "%s - %s", lo, hi);
+	if (b == 0)
+		snprintf(lo, sizeof(lo), "0 B");
+	else
+		pow2_text(b, lo, sizeof(lo));
+	pow2_text(b + 1, hi, sizeof(hi));
+	snprintf(buf, len, "[%s, %s)", lo, hi);
 }
 
 static void print_top(FILE *out, struct capture *cap, const char *title,
