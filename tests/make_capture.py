@@ -257,38 +257,57 @@ def medium_capture(n=20000):
     return cap
 
 
+BIG_THREADS = (1000, 1001, 1002, 1003)
+BIG_BLOCKS = 1024          # blocks per thread per round
+BIG_BASE = 0x10000000
+
+
+def big_size(i):
+    return 16 + (i * 37) % 2000
+
+
 def big_capture(n):
-    """n events of a steady workload: 64 call sites in 4 threads, most
-    blocks freed soon after, some kept."""
+    """About n events of a steady workload: in each round, each of 4
+    threads allocates 1024 blocks over 64 call sites and frees them all.
+    The rounds are byte-identical (the last address of a round is where
+    the next one's deltas start), so a round is encoded once and repeated:
+    millions of events cost Python almost nothing.  Returns (capture,
+    rounds); big_expect() gives the exact figures."""
     cap = Capture()
     cap.header("format_version=1\npid=1\nargv=big\nmode=run\n")
-    stacks = []
-    for i in range(64):
-        stacks.append(cap.stack([MODULE, ("f%d" % (i % 8), "big.py", i),
-                                 ("g%d" % i, "big.py", 100 + i)]))
-    tids = [1000 + t for t in range(4)]
-    live = []
-    base = 0x10000000
-    chunks = []
-    ms = 0
-    for i in range(n // 2):
-        if i % 4096 == 0:
-            chunks.append(bytes(cap.parts[-1]))
-            cap.parts[-1] = bytearray()
-            cap.thread(tids[(i // 4096) % 4])
-            ms += 1
-            cap.time(ms, 50000000 + i)
-        addr = base + (i * 48) % (1 << 30)
-        cap.alloc(addr, 16 + (i * 7) % 4000, stacks[i % 64])
-        live.append(addr)
-        if len(live) > 100 and i % 50:
-            cap.free(live.pop(0))
-        else:
-            cap.free(base + (1 << 31) + i * 16)     # unknown: ignored
+    stacks = [cap.stack([MODULE, ("f%d" % (i % 8), "big.py", i),
+                         ("g%d" % i, "big.py", 100 + i)])
+              for i in range(64)]
+    last = BIG_BASE + (BIG_BLOCKS - 1) * 64
+    cap.free(last)              # unknown address: sets where deltas start
+    head = bytes(cap.parts[-1])
+    cap.parts[-1] = bytearray()
+    for tid in BIG_THREADS:
+        cap.thread(tid)
+        for i in range(BIG_BLOCKS):
+            cap.alloc(BIG_BASE + i * 64, big_size(i), stacks[i % 64])
+        for i in range(BIG_BLOCKS):
+            cap.free(BIG_BASE + i * 64)
+    round_bytes = bytes(cap.parts[-1])
+    rounds = max(1, n // (2 * BIG_BLOCKS * len(BIG_THREADS)))
+    cap.parts[-1] = bytearray()
     cap.end()
-    chunks.append(bytes(cap.parts[-1]))
-    cap.parts = [bytearray(b"".join(chunks))]
-    return cap
+    cap.parts = [bytearray(head + round_bytes * rounds +
+                           bytes(cap.parts[-1]))]
+    return cap, rounds
+
+
+def big_expect(rounds):
+    per_round = sum(big_size(i) for i in range(BIG_BLOCKS))
+    nthreads = len(BIG_THREADS)
+    return {
+        "events": 1 + rounds * nthreads * 2 * BIG_BLOCKS,
+        "total_allocations": rounds * nthreads * BIG_BLOCKS,
+        "total_bytes": rounds * nthreads * per_round,
+        "frees": rounds * nthreads * BIG_BLOCKS,
+        "peak_bytes": per_round,
+        "end_bytes": 0,
+    }
 
 
 def main(argv):
@@ -301,7 +320,8 @@ def main(argv):
     elif kind == "seed3":
         seed_capture(frames=3).write(out)
     elif kind == "big":
-        big_capture(int(argv[3]) if len(argv) > 3 else 10000000).write(out)
+        big_capture(int(argv[3]) if len(argv) > 3 else 10000000)[0] \
+            .write(out)
     elif kind == "empty":
         cap = Capture()
         cap.header("pid=1\n")

@@ -3,9 +3,11 @@
 TESTS += \
 	tests/reader-reports.py \
 	tests/reader-damage.py \
-	tests/reader-errors.py
+	tests/reader-errors.py \
+	tests/reader-big.py
 EXTRA_DIST += \
 	tests/make_capture.py \
 	tests/reader-reports.py \
 	tests/reader-damage.py \
-	tests/reader-errors.py
+	tests/reader-errors.py \
+	tests/reader-big.py
