@@ -3,6 +3,7 @@
 # into $(pkglibexecdir); it depends on libc alone (see docs/internals.md).
 pkglibexec_PROGRAMS += memattach-payload.so
 memattach_payload_so_SOURCES = \
+	payload/native_stack.c \
 	payload/payload.h \
 	payload/wire.h
 memattach_payload_so_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden \

@@ -17,3 +17,13 @@ tests_native_symbolize_LDADD = libmemattach.a $(LIBDW_LIBS) $(LIBELF_LIBS) -ldl
 
 TESTS += tests/native-symbolize.sh
 EXTRA_DIST += tests/native-symbolize.sh
+
+# The payload's unwinder, linked from its source: a known call chain,
+# no allocation once warm, and a cost figure (printed, never asserted).
+check_PROGRAMS += tests/native-unwind
+tests_native_unwind_SOURCES = tests/native-unwind.c payload/native_stack.c \
+	payload/native_stack.h
+tests_native_unwind_CFLAGS = $(AM_CFLAGS) -O2
+tests_native_unwind_LDFLAGS = -rdynamic
+tests_native_unwind_LDADD = -ldl -lpthread
+TESTS += tests/native-unwind
