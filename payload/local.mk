@@ -12,6 +12,7 @@ memattach_payload_so_SOURCES = \
 	payload/idmap.h \
 	payload/modules.c \
 	payload/modules.h \
+	payload/native_stack.c \
 	payload/payload.h \
 	payload/pyframes.c \
 	payload/pyframes.h \
