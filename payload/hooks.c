@@ -2,9 +2,11 @@
 #include "config.h"
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "hooks.h"
+#include "native_stack.h"
 #include "pyframes.h"
 #include "pymalloc.h"
 #include "real_alloc.h"
@@ -16,6 +18,8 @@
 static __thread int in_hook;
 
 void (*hooks_on_dlopen)(void);
+int hooks_native;
+uintptr_t hooks_self_start, hooks_self_end;
 uint32_t hooks_main_tid;
 
 void hooks_guard_thread(void)
@@ -37,10 +41,24 @@ static inline int recording(void)
 	return __atomic_load_n(&stream_recording, __ATOMIC_RELAXED);
 }
 
+/* The innermost native frames are the payload's own (this function and
+ * the hook, however the compiler inlined them): drop them by address. */
+static size_t own_frames_dropped(struct thread_rec *t, size_t n)
+{
+	size_t skip = 0;
+
+	while (skip < n && t->pcs[skip] >= hooks_self_start &&
+	       t->pcs[skip] < hooks_self_end)
+		skip++;
+	if (skip)
+		memmove(t->pcs, t->pcs + skip, (n - skip) * sizeof(t->pcs[0]));
+	return n - skip;
+}
+
 void hooks_record_alloc(unsigned kind, void *ptr, size_t size)
 {
 	struct thread_rec *t;
-	size_t n;
+	size_t n, nn = 0;
 
 	if (!recording())
 		return;
@@ -50,11 +68,14 @@ void hooks_record_alloc(unsigned kind, void *ptr, size_t size)
 	if (pymalloc_main_poll && t->tid == hooks_main_tid)
 		pymalloc_poll_main();
 	n = pyframes_walk(t->frames, PY_DEPTH_MAX);
+	if (hooks_native)
+		nn = own_frames_dropped(t, native_stack_capture(
+				t->pcs, NATIVE_DEPTH_MAX, 0));
 	stream_lock();
 	stacks_name_thread(t);
 	if (stream_recording)
-		rec_alloc(t->tid, kind, stacks_python(t, n), 0,
-			  (uintptr_t)ptr, size);
+		rec_alloc(t->tid, kind, stacks_python(t, n),
+			  nn ? stacks_native(t, nn) : 0, (uintptr_t)ptr, size);
 	stream_unlock();
 }
 

@@ -32,6 +32,11 @@ void hooks_record_free(unsigned kind, void *ptr, size_t size);
 /* The process's main thread (the one that runs pending calls). */
 extern uint32_t hooks_main_tid;
 
+/* Native stacks on (--native and libunwind loaded), and the payload's
+ * own text, whose frames are cut from them. */
+extern int hooks_native;
+extern uintptr_t hooks_self_start, hooks_self_end;
+
 /* Called after a dlopen that loaded something, capture running. */
 extern void (*hooks_on_dlopen)(void);
 
