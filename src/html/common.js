@@ -25,21 +25,21 @@ var Memattach = (function () {
 		return e;
 	}
 
-	var UNITS = ["B", "kB", "MB", "GB", "TB", "PB"];
+	var UNITS = ["KB", "MB", "GB", "TB", "PB", "EB"];
 
-	/* Decimal units with three significant digits, like the terminal
-	 * reports: "512 B", "1.23 MB", "45.6 kB", "789 GB". */
+	/* Decimal units with two decimals, as the terminal reports (and
+	 * Memray) print them: "512 B", "100.00 KB", "1.23 MB". */
 	function formatBytes(n) {
 		var u = 0;
 
 		if (n < 1000)
 			return Math.round(n) + " B";
-		while (n >= 999.5 && u < UNITS.length - 1) {
+		n /= 1000;
+		while (n >= 999.995 && u < UNITS.length - 1) {
 			n /= 1000;
 			u++;
 		}
-		return (n < 9.995 ? n.toFixed(2) : n < 99.95 ? n.toFixed(1) :
-			n.toFixed(0)) + " " + UNITS[u];
+		return n.toFixed(2) + " " + UNITS[u];
 	}
 
 	function formatCount(n) {
@@ -107,6 +107,12 @@ var Memattach = (function () {
 
 	function locNative(d, loc) {
 		return loc >= 0 && d.locs[4 * loc + 3] === 1;
+	}
+
+	/* A placeholder frame such as "[no Python frame]", not code. */
+	function locSynthetic(d, loc) {
+		return loc < 0 || (locFile(d, loc) === "" &&
+			locFunction(d, loc).charAt(0) === "[");
 	}
 
 	/* "file.py:12", or the bare file for native frames without a line. */
@@ -251,6 +257,7 @@ var Memattach = (function () {
 		locLine: locLine,
 		locNative: locNative,
 		locWhere: locWhere,
+		locSynthetic: locSynthetic,
 		threadTid: threadTid,
 		threadName: threadName,
 		threadLabel: threadLabel,

@@ -167,9 +167,11 @@
 			var f = document.createElement("div");
 			var cls = "frame", loc = d.nodeLoc[n];
 
+			var plain = n === 0 || M.locSynthetic(d, loc);
+
 			if (n === 0)
 				cls += " root";
-			else if (loc < 0)
+			else if (plain)
 				cls += " unknown";
 			if (frames[i + 4])
 				cls += " ancestor";
@@ -179,15 +181,19 @@
 				cls += " match";
 			f.className = cls;
 			f.style.cssText = "left:" + fx + "px;width:" + fw +
-				"px;top:" + top + "px" + (n === 0 || loc < 0 ? "" :
+				"px;top:" + top + "px" + (plain ? "" :
 				";background:" + frameColor(n));
 			f.dataset.node = n;
+			f.dataset.name = nodeFunction(n);
 			if (fw >= 22) {
 				f.textContent = nodeFunction(n);
 				if (fw > 140) {
+					/* The file's last component: the
+					 * tooltip has the whole path. */
 					var where = n === 0 ?
 						M.formatBytes(bytes[0]) :
-						M.locWhere(d, loc);
+						M.locWhere(d, loc)
+							.replace(/^.*\//, "");
 
 					if (where)
 						f.appendChild(el("span",
@@ -388,6 +394,10 @@
 		}
 		var W = host.clientWidth - 12, H = host.clientHeight - 4;
 		var ml = 70, mr = 12, mt = 10, mb = 22;
+
+		/* Hidden or squeezed to nothing (printing, a tiny window). */
+		if (W < ml + mr + 20 || H < mt + mb + 20)
+			return;
 		var tmax = Math.max(d.meta.duration_ms, p[3 * (n - 1)], 1);
 		var hasRss = false, ymax = d.meta.peak_bytes;
 

@@ -222,7 +222,10 @@
 	function draw() {
 		var head = document.querySelector("#table thead").offsetHeight;
 		var top = Math.max(0, scroller.scrollTop);
-		var height = scroller.clientHeight - head;
+		/* Before the first rows exist the scroller is only as tall as
+		 * its header; it can grow to the window's height at most. */
+		var height = Math.max(scroller.clientHeight,
+			window.innerHeight) - head;
 		var first = Math.max(0, Math.floor(top / ROW) - OVERSCAN);
 		var last = Math.min(state.nvisible,
 			Math.ceil((top + height) / ROW) + OVERSCAN);
