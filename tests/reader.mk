@@ -11,3 +11,9 @@ EXTRA_DIST += \
 	tests/reader-damage.py \
 	tests/reader-errors.py \
 	tests/reader-big.py
+
+# Stack merging (--native) with a stand-in symbolizer defined by the test.
+check_PROGRAMS += tests/reader-merge
+TESTS += tests/reader-merge
+tests_reader_merge_SOURCES = tests/reader-merge.c
+tests_reader_merge_LDADD = libmemattach.a $(LIBLZ4_LIBS)
