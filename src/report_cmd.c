@@ -8,13 +8,6 @@
 #include "error.h"
 #include "reports.h"
 
-/*
- * SCAFFOLDING, removed at merge: the HTML reports are written by another
- * helper; until they land they resolve to NULL and say so.
- */
-#pragma weak report_flamegraph
-#pragma weak report_table
-
 struct report_kind {
 	const char *name;
 	int (*fn)(int argc, char **argv);
