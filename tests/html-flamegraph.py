@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """html-flamegraph.py: the flame graph page in headless Chromium.
 
-A program shaped like the brief's example (a calls b, b calls c and d, c and
+First on synthetic captures (tests/make_capture.py): the seed capture's
+exact proportions and thread names, and hostile function names that must
+display as text.  Then on a real one: a program shaped like the brief's example (a calls b, b calls c and d, c and
 d allocate the same size) plus a second thread (x_worker -> y_alloc) is
 recorded with `memattach run`; the page must draw c and d with equal widths
 above b above a, zoom on click, highlight search matches, switch threads,
@@ -12,6 +14,7 @@ import sys
 import browser
 import htmlreport
 import lib
+import make_capture as mc
 
 WORKLOAD = """
 import threading
@@ -48,9 +51,72 @@ def near(x, y):
     return abs(x - y) <= TOL
 
 
+def select_thread(page, value):
+    page.eval("(() => { const s = document.getElementById('thread');"
+              " s.value = %r; s.dispatchEvent(new Event('change'));"
+              " })()" % value)
+    page.settle()
+
+
+def synthetic(b, tmp):
+    """The seed capture: at the peak c and d hold 100000 bytes each and the
+    worker thread 50000, so c is 40% of the width."""
+    seed = tmp + "/seed.bin"
+    mc.seed_capture().write(seed)
+    out = htmlreport.report("flamegraph", seed, tmp + "/seed.html")
+    page = b.open(out)
+    page.settle()
+    root = htmlreport.one_frame(page, "All threads")
+    for name, share in (("c", 0.4), ("d", 0.4), ("b", 0.8), ("a", 0.8),
+                        ("work", 0.2), ("run", 0.2)):
+        f = htmlreport.one_frame(page, name)
+        lib.check(near(f["width"], share * root["width"]),
+                  "%s is %.1f px, expected %.1f" % (
+                      name, f["width"], share * root["width"]))
+    labels = page.eval("[...document.querySelectorAll('#thread option')]"
+                       ".map(o => [o.value, o.textContent])")
+    lib.check(len(labels) == 3 and "All threads" in labels[0][1],
+              "thread options %r" % labels)
+    worker = [v for v, text in labels if "(worker)" in text and
+              str(mc.WORKER_TID) in text]
+    lib.check(worker and any("(MainThread)" in t for _, t in labels),
+              "thread names missing: %r" % labels)
+    select_thread(page, worker[0])
+    names = {f["name"] for f in htmlreport.frames(page)}
+    lib.check(names == {"Thread %d (worker)" % mc.WORKER_TID, "run",
+                        "work"}, "worker thread shows %r" % names)
+    lib.check(near(htmlreport.one_frame(page, "work")["width"],
+                   root["width"]), "the worker's frame is not full width")
+    page.check_clean()
+
+    # Names that look like markup stay text.
+    cap = mc.Capture()
+    cap.header("pid=1\nargv=</script><b>x\nmode=run\n")
+    evil_name = "</script><script>window.pwned=1</script>"
+    evil = cap.stack([("<module>", "x.py", 1), (evil_name, "e\"v'.py", 2),
+                      ("<img src=x onerror=window.pwned=2>", "y.py", 3)])
+    cap.thread(5, "<b>t</b>")
+    cap.alloc(0x1000, 4096, evil)
+    cap.end()
+    cap.write(tmp + "/hostile.bin")
+    out = htmlreport.report("flamegraph", tmp + "/hostile.bin",
+                            tmp + "/hostile.html")
+    page = b.open(out)
+    page.settle()
+    htmlreport.one_frame(page, evil_name)
+    htmlreport.one_frame(page, "<img src=x onerror=window.pwned=2>")
+    lib.check(page.eval("window.pwned === undefined"),
+              "a function name ran as code")
+    lib.check(page.eval("document.querySelectorAll('img, b').length") == 0,
+              "a name became markup")
+    page.check_clean()
+
+
 def main():
     browser.require()
     tmp = lib.tmpdir()
+    with browser.Browser() as b:
+        synthetic(b, tmp)
     capture = htmlreport.record(tmp, "flame_workload", WORKLOAD)
     out = htmlreport.report("flamegraph", capture, tmp + "/flame.html")
     data = htmlreport.embedded_data(out)
@@ -161,20 +227,14 @@ def main():
                   "thread options: %r" % options)
         seen = []
         for value in options[1:]:
-            page.eval("(() => { const s = document.getElementById('thread');"
-                      " s.value = %r; s.dispatchEvent(new Event('change'));"
-                      " })()" % value)
-            page.settle()
+            select_thread(page, value)
             names = {f["name"] for f in htmlreport.frames(page)}
             seen.append(names)
         lib.check(any("c" in s and "d" in s and "y_alloc" not in s
                       for s in seen), "no thread shows c and d alone")
         lib.check(any("y_alloc" in s and "c" not in s for s in seen),
                   "no thread shows y_alloc alone")
-        page.eval("(() => { const s = document.getElementById('thread');"
-                  " s.value = '-1'; s.dispatchEvent(new Event('change'));"
-                  " })()")
-        page.settle()
+        select_thread(page, "-1")
         lib.check(near(htmlreport.one_frame(page, "c")["width"],
                        fc["width"]), "all threads again: c changed width")
 

@@ -5,14 +5,16 @@ TESTS += \
 	tests/html-cli.py \
 	tests/html-flamegraph.py \
 	tests/html-table.py \
-	tests/html-bigtable.py
+	tests/html-bigtable.py \
+	tests/html-big-capture.py
 EXTRA_DIST += \
 	tests/browser.py \
 	tests/htmlreport.py \
 	tests/html-cli.py \
 	tests/html-flamegraph.py \
 	tests/html-table.py \
-	tests/html-bigtable.py
+	tests/html-bigtable.py \
+	tests/html-big-capture.py
 
 clean-local: clean-html-screenshots
 clean-html-screenshots:
