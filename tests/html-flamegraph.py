@@ -89,6 +89,19 @@ def synthetic(b, tmp):
                    root["width"]), "the worker's frame is not full width")
     page.check_clean()
 
+    # A capture with nothing live: a message, no frames, no error.
+    cap = mc.Capture()
+    cap.header("pid=1\n")
+    cap.end()
+    cap.write(tmp + "/empty.bin")
+    out = htmlreport.report("flamegraph", tmp + "/empty.bin",
+                            tmp + "/empty.html")
+    page = b.open(out)
+    lib.check(not htmlreport.frames(page) and "No memory is live" in
+              page.eval("document.getElementById('flamegraph').textContent"),
+              "empty capture: no message")
+    page.check_clean()
+
     # Names that look like markup stay text.
     cap = mc.Capture()
     cap.header("pid=1\nargv=</script><b>x\nmode=run\n")

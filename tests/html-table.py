@@ -11,6 +11,7 @@ import sys
 import browser
 import htmlreport
 import lib
+import make_capture as mc
 
 WORKLOAD = """
 import threading
@@ -74,9 +75,25 @@ def set_filter(page, text):
     page.settle()
 
 
+def empty_table(b, tmp):
+    """A capture with nothing live: the table says so."""
+    cap = mc.Capture()
+    cap.header("pid=1\n")
+    cap.end()
+    cap.write(tmp + "/empty.bin")
+    out = htmlreport.report("table", tmp + "/empty.bin", tmp + "/empty.html")
+    page = b.open(out)
+    lib.check(shown(page) == 0 and "No memory is live" in page.eval(
+        "document.getElementById('rows').textContent"), "empty table")
+    page.click('#table th[data-col="location"]')
+    page.check_clean()
+
+
 def main():
     browser.require()
     tmp = lib.tmpdir()
+    with browser.Browser() as b:
+        empty_table(b, tmp)
     capture = htmlreport.record(tmp, "table_workload", WORKLOAD)
     out = htmlreport.report("table", capture, tmp + "/table.html")
     data = htmlreport.embedded_data(out)
