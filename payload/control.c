@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,8 +17,11 @@
 
 #include "got.h"
 #include "hooks.h"
+#include "modules.h"
+#include "native_stack.h"
 #include "payload.h"
 #include "pyframes.h"
+#include "pymalloc.h"
 #include "real_alloc.h"
 #include "stacks.h"
 #include "stream.h"
@@ -107,6 +111,8 @@ static void stop_capture(int peer_alive)
 {
 	memattach_payload_state = PAYLOAD_STOPPING;
 	got_restore_all();
+	if (capture_flags & PAYLOAD_FLAG_PYMALLOC)
+		pymalloc_want(0);
 	stream_lock();
 	stream_recording = false;
 	if (peer_alive) {
@@ -144,6 +150,13 @@ static void *writer_main(void *arg)
 		if (now >= next_tick) {
 			rec_time(now - start_ms, rss_bytes());
 			next_tick = now + TICK_MS;
+			if (capture_flags & PAYLOAD_FLAG_PYMALLOC) {
+				/* Not under our lock: the pending-call lock
+				 * is the interpreter's. */
+				stream_unlock();
+				pymalloc_want(1);
+				stream_lock();
+			}
 		}
 		if (flush_locked()) {
 			peer = 0;
@@ -163,6 +176,46 @@ static void *writer_main(void *arg)
 static void on_dlopen(void)
 {
 	got_patch_loaded(hook_table, hook_table_size);
+	if (hooks_native)
+		modules_describe_new();
+}
+
+/* The payload's own executable range, to cut its frames from stacks. */
+static int find_own_text(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	uintptr_t self = (uintptr_t)arg;
+	int i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) &&
+		    self >= lo && self < lo + ph->p_memsz) {
+			hooks_self_start = lo;
+			hooks_self_end = lo + ph->p_memsz;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void start_native(void)
+{
+	hooks_native = 0;
+	if (!(capture_flags & PAYLOAD_FLAG_NATIVE))
+		return;
+	if (native_stack_init()) {
+		stream_lock();
+		rec_info("native=unavailable (libunwind.so.8 not found)\n");
+		stream_unlock();
+		return;
+	}
+	dl_iterate_phdr(find_own_text, (void *)(uintptr_t)find_own_text);
+	modules_reset();
+	modules_describe_new();
+	hooks_native = 1;
 }
 
 static void write_info(size_t hooks)
@@ -171,9 +224,11 @@ static void write_info(size_t hooks)
 
 	snprintf(text, sizeof(text),
 		 "python_version=%s\npayload_version=%s\npid=%d\nhooks=%zu\n"
-		 "native=%d\n",
+		 "native=%d\npymalloc=%s\n",
 		 pyframes_version(), PACKAGE_VERSION, (int)getpid(), hooks,
-		 (capture_flags & PAYLOAD_FLAG_NATIVE) ? 1 : 0);
+		 (capture_flags & PAYLOAD_FLAG_NATIVE) ? 1 : 0,
+		 !(capture_flags & PAYLOAD_FLAG_PYMALLOC) ? "off"
+		 : pymalloc_installed() ? "installed" : "pending");
 	rec_info(text);
 }
 
@@ -287,6 +342,7 @@ static int start_capture(int fd, uint32_t flags)
 	stop_asked = 0;
 	statm_fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 	start_ms = stream_now_ms();
+	hooks_main_tid = (uint32_t)getpid();
 	stream_lock();
 	if (stream_begin()) {
 		stream_unlock();
@@ -297,12 +353,15 @@ static int start_capture(int fd, uint32_t flags)
 	stream_unlock();
 
 	hooks_on_dlopen = on_dlopen;
+	start_native();
 	hooked = got_patch_loaded(hook_table, hook_table_size);
 	stream_lock();
 	write_info(hooked);
 	rec_time(0, rss_bytes());
 	stream_recording = true;
 	stream_unlock();
+	if (capture_flags & PAYLOAD_FLAG_PYMALLOC)
+		pymalloc_want(1);
 	if (start_writer()) {
 		got_restore_all();
 		stream_lock();

@@ -2,10 +2,13 @@
 #include "config.h"
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "hooks.h"
+#include "native_stack.h"
 #include "pyframes.h"
+#include "pymalloc.h"
 #include "real_alloc.h"
 #include "stacks.h"
 #include "stream.h"
@@ -15,6 +18,9 @@
 static __thread int in_hook;
 
 void (*hooks_on_dlopen)(void);
+int hooks_native;
+uintptr_t hooks_self_start, hooks_self_end;
+uint32_t hooks_main_tid;
 
 void hooks_guard_thread(void)
 {
@@ -35,28 +41,71 @@ static inline int recording(void)
 	return __atomic_load_n(&stream_recording, __ATOMIC_RELAXED);
 }
 
-static void record_alloc(unsigned kind, void *ptr, size_t size)
+/* The interpreter started finalizing: stop taking events (the writer
+ * flushes and ends the capture when the process exits or memattach
+ * stops it).  Returns 1 if so. */
+static int ended_by_finalization(void)
 {
-	struct thread_rec *t = thread_rec_self();
-	size_t n;
+	if (!pyframes_finalizing())
+		return 0;
+	stream_lock();
+	if (stream_recording) {
+		stream_recording = false;
+		rec_info("ended=interpreter finalizing\n");
+	}
+	stream_unlock();
+	return 1;
+}
 
+/* The innermost native frames are the payload's own (this function and
+ * the hook, however the compiler inlined them): drop them by address. */
+static size_t own_frames_dropped(struct thread_rec *t, size_t n)
+{
+	size_t skip = 0;
+
+	while (skip < n && t->pcs[skip] >= hooks_self_start &&
+	       t->pcs[skip] < hooks_self_end)
+		skip++;
+	if (skip)
+		memmove(t->pcs, t->pcs + skip, (n - skip) * sizeof(t->pcs[0]));
+	return n - skip;
+}
+
+void hooks_record_alloc(unsigned kind, void *ptr, size_t size)
+{
+	struct thread_rec *t;
+	size_t n, nn = 0;
+
+	if (!recording() || ended_by_finalization())
+		return;
+	t = thread_rec_self();
 	if (!t)
 		return;
+	if (pymalloc_main_poll && t->tid == hooks_main_tid)
+		pymalloc_poll_main();
 	n = pyframes_walk(t->frames, PY_DEPTH_MAX);
+	if (hooks_native)
+		nn = own_frames_dropped(t, native_stack_capture(
+				t->pcs, NATIVE_DEPTH_MAX, 0));
 	stream_lock();
+	stacks_name_thread(t);
 	if (stream_recording)
-		rec_alloc(t->tid, kind, stacks_python(t, n), 0,
-			  (uintptr_t)ptr, size);
+		rec_alloc(t->tid, kind, stacks_python(t, n),
+			  nn ? stacks_native(t, nn) : 0, (uintptr_t)ptr, size);
 	stream_unlock();
 }
 
-static void record_free(unsigned kind, void *ptr, size_t size)
+void hooks_record_free(unsigned kind, void *ptr, size_t size)
 {
-	struct thread_rec *t = thread_rec_self();
+	struct thread_rec *t;
 
+	if (!recording() || ended_by_finalization())
+		return;
+	t = thread_rec_self();
 	if (!t)
 		return;
 	stream_lock();
+	stacks_name_thread(t);
 	if (stream_recording) {
 		if (kind == KIND_MUNMAP)
 			rec_free_sized(t->tid, kind, (uintptr_t)ptr, size);
@@ -81,7 +130,7 @@ static void *hook_malloc(size_t size)
 	HOOK_BEGIN(real.malloc(size));
 	p = real.malloc(size);
 	if (p)
-		record_alloc(KIND_MALLOC, p, size);
+		hooks_record_alloc(KIND_MALLOC, p, size);
 	HOOK_END();
 	return p;
 }
@@ -93,7 +142,7 @@ static void *hook_calloc(size_t n, size_t size)
 	HOOK_BEGIN(real.calloc(n, size));
 	p = real.calloc(n, size);
 	if (p)
-		record_alloc(KIND_CALLOC, p, n * size);
+		hooks_record_alloc(KIND_CALLOC, p, n * size);
 	HOOK_END();
 	return p;
 }
@@ -106,9 +155,9 @@ static void *hook_realloc(void *old, size_t size)
 	p = real.realloc(old, size);
 	/* Failure leaves the old block alone; realloc(p, 0) frees it. */
 	if (old && (p || size == 0))
-		record_free(KIND_FREE, old, 0);
+		hooks_record_free(KIND_FREE, old, 0);
 	if (p)
-		record_alloc(KIND_REALLOC, p, size);
+		hooks_record_alloc(KIND_REALLOC, p, size);
 	HOOK_END();
 	return p;
 }
@@ -130,7 +179,7 @@ static void hook_free(void *p)
 	/* Recorded before the block goes back: once freed, another thread
 	 * may get the same address, and its ALLOC must come after this. */
 	if (p)
-		record_free(KIND_FREE, p, 0);
+		hooks_record_free(KIND_FREE, p, 0);
 	real.free(p);
 	HOOK_END();
 }
@@ -142,7 +191,7 @@ static int hook_posix_memalign(void **out, size_t align, size_t size)
 	HOOK_BEGIN(real.posix_memalign(out, align, size));
 	r = real.posix_memalign(out, align, size);
 	if (!r)
-		record_alloc(KIND_POSIX_MEMALIGN, *out, size);
+		hooks_record_alloc(KIND_POSIX_MEMALIGN, *out, size);
 	HOOK_END();
 	return r;
 }
@@ -154,7 +203,7 @@ static int hook_posix_memalign(void **out, size_t align, size_t size)
 		HOOK_BEGIN(real.name args);                   \
 		p = real.name args;                           \
 		if (p)                                        \
-			record_alloc(KIND, p, size);          \
+			hooks_record_alloc(KIND, p, size);          \
 		HOOK_END();                                   \
 		return p;                                     \
 	}
@@ -174,7 +223,7 @@ static void *hook_mmap(void *addr, size_t len, int prot, int flags, int fd,
 	HOOK_BEGIN(real.mmap(addr, len, prot, flags, fd, off));
 	p = real.mmap(addr, len, prot, flags, fd, off);
 	if (p != MAP_FAILED)
-		record_alloc(KIND_MMAP, p, len);
+		hooks_record_alloc(KIND_MMAP, p, len);
 	HOOK_END();
 	return p;
 }
@@ -185,7 +234,7 @@ static int hook_munmap(void *addr, size_t len)
 
 	HOOK_BEGIN(real.munmap(addr, len));
 	/* Before the unmap, for the same reason as free. */
-	record_free(KIND_MUNMAP, addr, len);
+	hooks_record_free(KIND_MUNMAP, addr, len);
 	r = real.munmap(addr, len);
 	HOOK_END();
 	return r;

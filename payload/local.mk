@@ -12,9 +12,12 @@ memattach_payload_so_SOURCES = \
 	payload/idmap.h \
 	payload/modules.c \
 	payload/modules.h \
+	payload/native_stack.c \
 	payload/payload.h \
 	payload/pyframes.c \
 	payload/pyframes.h \
+	payload/pymalloc.c \
+	payload/pymalloc.h \
 	payload/real_alloc.c \
 	payload/real_alloc.h \
 	payload/stacks.c \

@@ -1,7 +1,10 @@
 /* stacks.c: the tables behind stack ids, and the per-thread fast path. */
 #include "config.h"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "idmap.h"
 #include "pyframes.h"
@@ -190,4 +193,27 @@ uint32_t stacks_native(struct thread_rec *t, size_t n)
 	}
 	c->depth = (uint32_t)n;
 	return node;
+}
+
+void stacks_name_thread(struct thread_rec *t)
+{
+	char path[64], name[64];
+	ssize_t n;
+	int fd;
+
+	if (t->named == generation)
+		return;
+	t->named = generation;
+	snprintf(path, sizeof(path), "/proc/self/task/%u/comm", t->tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, name, sizeof(name) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	if (name[n - 1] == '\n')
+		n--;
+	name[n] = 0;
+	rec_thread_name(t->tid, name);
 }

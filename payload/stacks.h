@@ -25,6 +25,9 @@ uint32_t stacks_python(struct thread_rec *t, size_t n);
 /* The node of t's native stack (t->pcs innermost first). */
 uint32_t stacks_native(struct thread_rec *t, size_t n);
 
+/* Record t's name (its comm) once per capture. */
+void stacks_name_thread(struct thread_rec *t);
+
 /* Events that could not get ids (tables out of memory). */
 uint64_t stacks_lost(void);
 

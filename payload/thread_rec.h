@@ -34,6 +34,7 @@ struct native_stack_cache {
 struct thread_rec {
 	uint32_t tid;
 	uint32_t generation;	/* capture the caches belong to */
+	uint32_t named;		/* capture its name was recorded in */
 	struct py_stack_cache py;
 	struct native_stack_cache native;
 	/* Scratch for the walk, kept here rather than on the stack of

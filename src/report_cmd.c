@@ -49,11 +49,6 @@ int cmd_report(int argc, char **argv)
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		if (strcmp(argv[1], kinds[i].name))
 			continue;
-		if (!kinds[i].fn) {
-			error_msg("report %s: not available in this build",
-				  kinds[i].name);
-			return 1;
-		}
 		return kinds[i].fn(argc - 1, argv + 1);
 	}
 	error_msg("report: %s: unknown report (summary, stats, flamegraph, "
