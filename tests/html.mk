@@ -6,7 +6,8 @@ TESTS += \
 	tests/html-flamegraph.py \
 	tests/html-table.py \
 	tests/html-bigtable.py \
-	tests/html-big-capture.py
+	tests/html-big-capture.py \
+	tests/html-hostile.py
 EXTRA_DIST += \
 	tests/browser.py \
 	tests/htmlreport.py \
@@ -14,7 +15,8 @@ EXTRA_DIST += \
 	tests/html-flamegraph.py \
 	tests/html-table.py \
 	tests/html-bigtable.py \
-	tests/html-big-capture.py
+	tests/html-big-capture.py \
+	tests/html-hostile.py
 
 clean-local: clean-html-screenshots
 clean-html-screenshots:

@@ -179,6 +179,8 @@ var Memattach = (function () {
 				document.createTextNode(p) : p);
 		});
 		sub.title = sub.textContent;
+		/* Tabs of several reports stay told apart. */
+		document.title += " \u2014 " + m.capture;
 
 		if (m.damage || m.lost) {
 			var w = el("div", {class: "warning", id: "damage"});
