@@ -8,7 +8,10 @@ self-contained; output files are named, created and refused as documented;
 hostile function names cannot break out of the data; bad input gets one
 error line and a non-zero exit."""
 import os
+import resource
+import signal
 import stat
+import subprocess
 import sys
 
 import htmlreport
@@ -226,6 +229,24 @@ def main():
         expect_error([kind, seed, "--no-such-option"], 2, "bad option")
         expect_error([kind], 2, "no FILE")
         lib.check(not os.path.exists(tmp + "/x.html"), "output left behind")
+
+    # A write that fails half way (as on a full disk): one error line and
+    # the partial page removed.  The file size limit stands in for the
+    # disk; SIGXFSZ is ignored so that write() fails with EFBIG instead.
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))
+
+    for kind in ("flamegraph", "table"):
+        out = tmp + "/full-%s.html" % kind
+        p = subprocess.run([lib.MEMATTACH, "report", kind, seed, "-o", out],
+                           preexec_fn=small_files, capture_output=True,
+                           text=True, timeout=60)
+        err = p.stderr.strip().splitlines()
+        lib.check(p.returncode == 1 and len(err) == 1 and
+                  err[0].startswith("memattach: " + out + ": "),
+                  "failed write: exit %d, %r" % (p.returncode, p.stderr))
+        lib.check(not os.path.exists(out), "partial page left behind")
     print("PASS")
 
 
