@@ -219,8 +219,8 @@ def main():
         lib.check(info.startswith("Matched "), "no match info: %r" % info)
         share = page.eval(
             "(() => { const f = memattachFlamegraph; return "
-            "[f.state.matched, f.bytes[0]]; })()")
-        y_bytes = page.eval("memattachFlamegraph.bytes[%d]" % y["node"])
+            "[f.state.matched, f.bytes(0)]; })()")
+        y_bytes = page.eval("memattachFlamegraph.bytes(%d)" % y["node"])
         lib.check(share[0] == y_bytes, "matched %r, y_alloc has %r" % (
             share[0], y_bytes))
         pct = "%.1f%%" % (100.0 * share[0] / share[1])
@@ -250,6 +250,23 @@ def main():
         select_thread(page, "-1")
         lib.check(near(htmlreport.one_frame(page, "c")["width"],
                        fc["width"]), "all threads again: c changed width")
+
+        # Hiding the import system drops importlib's frames (the program
+        # runs under them: site and the interpreter's own imports) and
+        # changes no total.
+        names = {f["name"] for f in htmlreport.frames(page)}
+        lib.check("_find_and_load" in names, "no import frames to hide")
+        page.click("#hide-imports")
+        names = {f["name"] for f in htmlreport.frames(page)}
+        lib.check(not [n for n in names if n.startswith("_find_and_load")],
+                  "import frames still drawn")
+        lib.check(near(htmlreport.one_frame(page, "c")["width"],
+                       fc["width"]), "hiding imports changed c")
+        lib.check(page.eval("memattachFlamegraph.bytes(0)") == share[1],
+                  "hiding imports changed the total")
+        page.screenshot(browser.screenshot_path("flamegraph-no-imports.png"),
+                        full_page=True)
+        page.click("#hide-imports")
 
         # The memory graph is drawn (or says why not).
         graph = page.eval("(() => { const g = document.getElementById("

@@ -9,12 +9,12 @@
 	var SVG = "http://www.w3.org/2000/svg";
 
 	var d = M.loadData();
-	var N = d.nodeCount;
 	var recs = d.records, nrec = recs.length / 4;
 	var box = document.getElementById("flamegraph");
 	var tooltip = new M.Tooltip(document.getElementById("tooltip"));
 	var resetButton = document.getElementById("reset-zoom");
 	var invertButton = document.getElementById("invert");
+	var hideImportsBox = document.getElementById("hide-imports");
 	var threadSelect = document.getElementById("thread");
 	var searchInput = document.getElementById("search");
 	var matchInfo = document.getElementById("match");
@@ -23,37 +23,85 @@
 		thread: -1,		/* index into d.threads, -1 = all */
 		zoom: 0,		/* node drawn at full width */
 		inverted: false,	/* root at the top (icicle) */
+		hideImports: false,	/* without importlib's frames */
 		query: "",
 		matched: 0,		/* bytes under matching frames */
 		frames: 0,		/* frames drawn by the last render */
 	};
 
-	/* Values of the selected thread(s), summed up the tree. */
-	var bytes = new Float64Array(N), counts = new Float64Array(N);
+	/*
+	 * The tree drawn: the data's trie, or a copy of it without some
+	 * frames, whose children then hang from the nearest frame kept (and
+	 * merge with siblings of the same location).  Nodes are numbered
+	 * parents first in both.
+	 */
+	var tree;
+	var bytes, counts;	/* per tree node, for the selected thread(s) */
 	var matchLoc = null;	/* Uint8Array per location while searching */
 
-	/* Children of every node, as slices of one array (CSR). */
-	var childStart = new Int32Array(N + 1);
-	var children = new Int32Array(Math.max(N - 1, 0));
-	(function () {
-		var fill = new Int32Array(N), i;
+	function importFrame(loc) {
+		return M.locFile(d, loc).indexOf("<frozen importlib") === 0;
+	}
 
-		for (i = 1; i < N; i++)
-			childStart[d.parent[i] + 1]++;
-		for (i = 0; i < N; i++)
-			childStart[i + 1] += childStart[i];
-		for (i = 1; i < N; i++) {
-			var p = d.parent[i];
+	function buildTree(hide) {
+		var n = d.nodeCount, i, t = {
+			parent: d.parent, loc: d.nodeLoc, n: n,
+			recNode: new Int32Array(nrec),
+		};
 
-			children[childStart[p] + fill[p]++] = i;
+		if (hide) {
+			var map = new Int32Array(n), parent = [-1], loc = [-1];
+			var index = new Map();
+
+			for (i = 1; i < n; i++) {
+				var p = map[d.parent[i]], l = d.nodeLoc[i];
+
+				if (l >= 0 && hide(l)) {
+					map[i] = p;
+					continue;
+				}
+				var key = p * (d.locCount + 1) + l + 1;
+				var m = index.get(key);
+
+				if (m === undefined) {
+					m = parent.length;
+					parent.push(p);
+					loc.push(l);
+					index.set(key, m);
+				}
+				map[i] = m;
+			}
+			t.parent = Int32Array.from(parent);
+			t.loc = Int32Array.from(loc);
+			t.n = parent.length;
+			for (i = 0; i < nrec; i++)
+				t.recNode[i] = map[recs[4 * i]];
+		} else {
+			for (i = 0; i < nrec; i++)
+				t.recNode[i] = recs[4 * i];
 		}
-	})();
+		/* Children of every node, as slices of one array (CSR). */
+		var fill = new Int32Array(t.n);
+
+		t.childStart = new Int32Array(t.n + 1);
+		t.children = new Int32Array(Math.max(t.n - 1, 0));
+		for (i = 1; i < t.n; i++)
+			t.childStart[t.parent[i] + 1]++;
+		for (i = 0; i < t.n; i++)
+			t.childStart[i + 1] += t.childStart[i];
+		for (i = 1; i < t.n; i++)
+			t.children[t.childStart[t.parent[i]] +
+				fill[t.parent[i]]++] = i;
+		tree = t;
+		bytes = new Float64Array(t.n);
+		counts = new Float64Array(t.n);
+	}
 
 	function nodeFunction(n) {
 		if (n === 0)
 			return state.thread < 0 ? "All threads" :
 				M.threadLabel(d, state.thread);
-		return M.locFunction(d, d.nodeLoc[n]);
+		return M.locFunction(d, tree.loc[n]);
 	}
 
 	function byBytesThenName(a, b) {
@@ -64,24 +112,26 @@
 	function computeValues() {
 		var i, n;
 
+		var start = tree.childStart;
+
 		bytes.fill(0);
 		counts.fill(0);
 		for (i = 0; i < nrec; i++) {
 			if (state.thread >= 0 && recs[4 * i + 1] !== state.thread)
 				continue;
-			bytes[recs[4 * i]] += recs[4 * i + 2];
-			counts[recs[4 * i]] += recs[4 * i + 3];
+			bytes[tree.recNode[i]] += recs[4 * i + 2];
+			counts[tree.recNode[i]] += recs[4 * i + 3];
 		}
 		/* Children come after their parents: one backward pass sums
 		 * every subtree. */
-		for (n = N - 1; n > 0; n--) {
-			bytes[d.parent[n]] += bytes[n];
-			counts[d.parent[n]] += counts[n];
+		for (n = tree.n - 1; n > 0; n--) {
+			bytes[tree.parent[n]] += bytes[n];
+			counts[tree.parent[n]] += counts[n];
 		}
 		/* Biggest first, so the eye finds the heavy paths at the left. */
-		for (n = 0; n < N; n++)
-			if (childStart[n + 1] - childStart[n] > 1)
-				children.subarray(childStart[n], childStart[n + 1])
+		for (n = 0; n < tree.n; n++)
+			if (start[n + 1] - start[n] > 1)
+				tree.children.subarray(start[n], start[n + 1])
 					.sort(byBytesThenName);
 	}
 
@@ -89,7 +139,7 @@
 	var colorCache = new Map();
 
 	function frameColor(n) {
-		var loc = d.nodeLoc[n];
+		var loc = tree.loc[n];
 		var key = loc < 0 ? "" : d.strings[d.locs[4 * loc]];
 		var native = M.locNative(d, loc);
 		var h = 0, i, c;
@@ -112,7 +162,7 @@
 	}
 
 	function isMatch(n) {
-		var loc = d.nodeLoc[n];
+		var loc = tree.loc[n];
 
 		return matchLoc !== null && n !== 0 && loc >= 0 && matchLoc[loc];
 	}
@@ -134,7 +184,7 @@
 			return;
 		}
 		/* The zoomed frame's callers stay visible, at full width. */
-		for (n = state.zoom; n > 0; n = d.parent[n])
+		for (n = state.zoom; n > 0; n = tree.parent[n])
 			path.push(n);
 		path.push(0);
 		path.reverse();
@@ -151,8 +201,9 @@
 			frames.push(node, x, w, depth, 0);
 			if (depth > maxDepth)
 				maxDepth = depth;
-			for (i = childStart[node]; i < childStart[node + 1]; i++) {
-				var c = children[i], cw = bytes[c] / total * W;
+			for (i = tree.childStart[node];
+			     i < tree.childStart[node + 1]; i++) {
+				var c = tree.children[i], cw = bytes[c] / total * W;
 
 				if (cw >= MIN_WIDTH)
 					queue.push(c, x, depth + 1);
@@ -165,7 +216,7 @@
 			var level = frames[i + 3], top = state.inverted ? level * ROW :
 				(maxDepth - level) * ROW;
 			var f = document.createElement("div");
-			var cls = "frame", loc = d.nodeLoc[n];
+			var cls = "frame", loc = tree.loc[n];
 
 			var plain = n === 0 || M.locSynthetic(d, loc);
 
@@ -239,10 +290,17 @@
 		render();
 	});
 
+	hideImportsBox.addEventListener("change", function () {
+		state.hideImports = hideImportsBox.checked;
+		buildTree(state.hideImports ? importFrame : null);
+		computeValues();
+		zoomTo(0);
+	});
+
 	/* ---- tooltips ------------------------------------------------------ */
 
 	function tooltipContent(n) {
-		var loc = d.nodeLoc[n], whole = bytes[0];
+		var loc = tree.loc[n], whole = bytes[0];
 		var rows = el("table", null);
 		var head = el("div", {class: "fn"}, nodeFunction(n));
 
@@ -294,8 +352,9 @@
 				sum += bytes[n];
 				continue;
 			}
-			for (i = childStart[n]; i < childStart[n + 1]; i++)
-				stack.push(children[i]);
+			for (i = tree.childStart[n]; i < tree.childStart[n + 1];
+			     i++)
+				stack.push(tree.children[i]);
 		}
 		return sum;
 	}
@@ -519,6 +578,7 @@
 	M.renderHeader(d);
 	document.getElementById("view-text").textContent = M.viewText(d);
 	fillThreads();
+	buildTree(null);
 	computeValues();
 	drawMemory();
 	render();
@@ -529,5 +589,11 @@
 		render();
 	}));
 	/* Read-only handle for tests and for the curious in the console. */
-	window.memattachFlamegraph = {state: state, bytes: bytes, data: d};
+	window.memattachFlamegraph = {
+		state: state,
+		data: d,
+		bytes: function (n) {
+			return bytes[n];
+		},
+	};
 })();
