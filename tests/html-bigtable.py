@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """html-bigtable.py: 100,000 table rows load, sort and filter in Chromium.
 
-The recorded program keeps one allocation from each of 100,000 distinct
-source lines (102 generated files of 1,000 lines), so the analysis has over 100,000 records (one table row
-each).  The page must load them, sort them and filter them correctly; the
+The recorded program keeps one allocation from each of over 100,000
+distinct source lines (102 generated files of 1,000 lines), so the analysis
+has over 100,000 records (one table row each).  The page must load them, sort them and filter them correctly; the
 times are printed for the log, never asserted.  The flame graph of the same
 capture (100,000 sibling frames) must load too."""
 import os

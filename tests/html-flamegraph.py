@@ -2,13 +2,14 @@
 """html-flamegraph.py: the flame graph page in headless Chromium.
 
 First on synthetic captures (tests/make_capture.py): the seed capture's
-exact proportions and thread names, and hostile function names that must
-display as text.  Then on a real one: a program shaped like the brief's example (a calls b, b calls c and d, c and
-d allocate the same size) plus a second thread (x_worker -> y_alloc) is
-recorded with `memattach run`; the page must draw c and d with equal widths
-above b above a, zoom on click, highlight search matches, switch threads,
-invert, show tooltips and the memory graph, with no console error and no
-network request."""
+exact proportions and thread names, an empty capture, and hostile function
+names that must display as text.  Then on a real capture: a program shaped
+like the brief's example (a calls b, b calls c and d, c and d allocate the
+same size) plus a second thread (x_worker -> y_alloc) is recorded with
+`memattach run`; the page must draw c and d with equal widths above b above
+a, zoom on click, highlight search matches, switch threads, invert, hide the
+import system, show tooltips and the memory graph, with no console error and
+no network request."""
 import sys
 
 import browser
