@@ -384,6 +384,18 @@ static bool is_clone_of(const char *symbol, const char *name)
 	return strncmp(symbol, name, len) == 0 && symbol[len] == '.';
 }
 
+/* A symbol's name without its version ("__libc_start_main@@GLIBC_2.34"
+ * in glibc's symbol table): the version is not part of what was called. */
+static const char *intern_symbol(struct symbolizer *s, const char *symbol)
+{
+	const char *at = strchr(symbol, '@');
+
+	if (!at || at == symbol)
+		return strtab_intern(&s->strings, symbol);
+	return strtab_intern_fmt(&s->strings, "%.*s", (int)(at - symbol),
+				 symbol);
+}
+
 static size_t offset_frame(struct symbolizer *s, const struct module *m,
 			   const struct mapping *map, uint64_t addr,
 			   struct sym_frame *out)
@@ -457,7 +469,7 @@ static size_t dwfl_frames(struct symbolizer *s, struct module *m,
 	if (!symbol)
 		return n + offset_frame(s, m, map, addr, &out[n]);
 	out[n++] = (struct sym_frame){
-		.function = strtab_intern(&s->strings, symbol),
+		.function = intern_symbol(s, symbol),
 		.file = strtab_intern(&s->strings, file ? file : m->path),
 		.line = lineno,
 	};
