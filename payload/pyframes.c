@@ -43,6 +43,7 @@ static const struct py_layout *L;
 static void *(*get_this_thread_state)(void);
 static int (*code_addr2line)(void *code, int offset);
 static char version_text[32];
+static int (*is_finalizing)(void);
 
 #define AT(base, off, type) (*(type *)((uintptr_t)(base) + (off)))
 
@@ -56,6 +57,10 @@ int pyframes_init(char *why, size_t len)
 		dlsym(RTLD_DEFAULT, "PyGILState_GetThisThreadState");
 	code_addr2line = (int (*)(void *, int))
 		dlsym(RTLD_DEFAULT, "PyCode_Addr2Line");
+	is_finalizing = (int (*)(void))dlsym(RTLD_DEFAULT, "Py_IsFinalizing");
+	if (!is_finalizing)	/* before 3.13 it had an underscore */
+		is_finalizing = (int (*)(void))
+			dlsym(RTLD_DEFAULT, "_Py_IsFinalizing");
 	if (!get_this_thread_state || !code_addr2line) {
 		snprintf(why, len, "no Python interpreter in this process");
 		return -1;
@@ -79,6 +84,11 @@ int pyframes_init(char *why, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+int pyframes_finalizing(void)
+{
+	return is_finalizing && is_finalizing();
 }
 
 const char *pyframes_version(void)
