@@ -90,6 +90,21 @@ def synthetic(b, tmp):
                    root["width"]), "the worker's frame is not full width")
     page.check_clean()
 
+    # --leaks: a keeps 2000 bytes itself and 32768 through e.
+    out = htmlreport.report("flamegraph", seed, tmp + "/leaks.html",
+                            "--leaks")
+    page = b.open(out)
+    page.settle()
+    fa = htmlreport.one_frame(page, "a")
+    page.hover('#flamegraph .frame[data-node="%d"]' % fa["node"])
+    tip = page.eval("document.getElementById('tooltip').textContent")
+    for want in ("34.77 KB", "Own memory2.00 KB", "Allocations2"):
+        lib.check(want in tip, "tooltip of a lacks %r: %r" % (want, tip))
+    lib.check("still live at the end" in page.eval(
+        "document.getElementById('view-text').textContent"),
+        "the page does not say it shows leaks")
+    page.check_clean()
+
     # A capture with nothing live: a message, no frames, no error.
     cap = mc.Capture()
     cap.header("pid=1\n")

@@ -318,6 +318,13 @@ function tooltipContent(n) {
 	if (state.zoom !== 0 && n !== state.zoom && bytes[state.zoom])
 		row("", M.formatPercent(bytes[n], bytes[state.zoom]) +
 			" of the zoomed frame");
+	var own = bytes[n], i;
+
+	for (i = tree.childStart[n]; i < tree.childStart[n + 1]; i++)
+		own -= bytes[tree.children[i]];
+	/* What the frame allocated itself, not through its callees. */
+	if (own !== bytes[n] && own > 0)
+		row("Own memory", M.formatBytes(own));
 	row("Allocations", M.formatCount(counts[n]));
 	return el("div", null, head,
 		n === 0 ? el("div", {class: "where", text: M.viewText(d)}) :

@@ -264,6 +264,8 @@ function showStack(r) {
 		list.appendChild(li);
 	}
 	stackPanel.hidden = false;
+	/* Below a tall table the panel may be out of sight. */
+	stackPanel.scrollIntoView({block: "nearest"});
 	draw();
 }
 
