@@ -11,7 +11,6 @@ libmemattach_a_SOURCES = \
 	src/error.h \
 	src/json.c \
 	src/json.h \
-	src/live.c \
 	src/live_ui.c \
 	src/live_ui.h \
 	src/output.c \
