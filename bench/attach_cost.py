@@ -209,7 +209,7 @@ def heaptrack_attach(ctx, before, window):
 
 
 def run(ctx, log):
-    cycles = 1 if ctx.quick else 3
+    cycles = 2 if ctx.quick else 3
     before, duration, after = (2, 2, 2) if ctx.quick else (3, 2, 3)
     server, port = start_server(ctx)
     t = Table("Attach cost: memattach PID -v --duration %d on a loaded "
