@@ -363,3 +363,19 @@ def machine():
         ("date", time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())),
         ("load average at start", load),
     ]
+
+
+def source_commit(top):
+    """The source tree's commit (with "+changes" if it is dirty), or
+    "unknown" outside git."""
+    try:
+        head = subprocess.run(["git", "-C", top, "rev-parse", "--short",
+                               "HEAD"], capture_output=True, text=True)
+        dirty = subprocess.run(["git", "-C", top, "status", "--porcelain",
+                                "--untracked-files=no"],
+                               capture_output=True, text=True)
+    except OSError:
+        return "unknown"
+    if head.returncode:
+        return "unknown"
+    return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
