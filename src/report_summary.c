@@ -373,7 +373,8 @@ int report_summary(int argc, char **argv)
 		free(t);
 	}
 	sort_cap = cap;
-	qsort(rows, nrows, sizeof(*rows), cmp_row);
+	if (nrows)
+		qsort(rows, nrows, sizeof(*rows), cmp_row);
 	shown = o.limit ? o.limit : (o.json ? nrows : DEFAULT_ROWS);
 	if (shown > nrows)
 		shown = nrows;

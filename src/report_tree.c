@@ -82,7 +82,8 @@ static void print_children(struct tree_print *p, uint32_t node,
 		kids[nkids++] = c;
 	}
 	sort_trie = t;
-	qsort(kids, nkids, sizeof(*kids), cmp_node_bytes);
+	if (nkids)
+		qsort(kids, nkids, sizeof(*kids), cmp_node_bytes);
 	plen = strlen(p->prefix);
 	if (depth >= MAX_DEPTH && nkids) {
 		/* Summarize the whole rest of the branch. */
