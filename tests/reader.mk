@@ -73,6 +73,10 @@ fuzz: tests/fuzz/fuzz_capture
 	$(PYTHON3) $(srcdir)/tests/make_capture.py native \
 		tests/fuzz/corpus/native
 	cp $(srcdir)/tests/fuzz/regressions/* tests/fuzz/corpus/
+	for f in seed seed3 native; do \
+		tail -c +17 tests/fuzz/corpus/$$f | lz4 -dc \
+			> tests/fuzz/corpus/$$f.raw || exit 1; \
+	done
 	ASAN_OPTIONS=detect_leaks=1 ./tests/fuzz/fuzz_capture \
 		-max_total_time=$(FUZZ_SECONDS) -close_fd_mask=3 -max_len=8192 \
 		-timeout=10 -rss_limit_mb=2048 \
