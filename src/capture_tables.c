@@ -9,18 +9,6 @@
 #include "error.h"
 #include "symbolize.h"
 
-/*
- * SCAFFOLDING, removed when src/symbolize.c lands on main: the symbolizer
- * is written by another helper, so its functions resolve to NULL until
- * then and native frames fall back to "module+0xoffset" names.  (A weak
- * reference does not pull an archive member into the link: once
- * symbolize.c exists these lines must go.)
- */
-#pragma weak symbolizer_new
-#pragma weak symbolizer_free
-#pragma weak symbolizer_add_mapping
-#pragma weak symbolizer_resolve
-
 #define EVAL_FUNCTION "_PyEval_EvalFrameDefault"
 #define MAX_INLINE 16
 #define NO_FRAME "[no Python frame]"
@@ -392,10 +380,8 @@ static void symbolizer_start(struct capture *cap)
 	size_t i;
 
 	cap->sym_tried = true;
-	if (!symbolizer_new || !symbolizer_resolve)
-		return;
 	cap->sym = symbolizer_new();
-	if (!cap->sym || !symbolizer_add_mapping)
+	if (!cap->sym)
 		return;
 	for (i = 0; i < cap->nmappings; i++) {
 		const struct cap_mapping *m = &cap->mappings[i];
@@ -643,6 +629,6 @@ void cap_tables_free(struct capture *cap)
 	keymap_free(&cap->stack_cache);
 	free(cap->stack_spans);
 	free(cap->stack_locs);
-	if (cap->sym && symbolizer_free)
+	if (cap->sym)
 		symbolizer_free(cap->sym);
 }

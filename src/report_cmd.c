@@ -8,13 +8,6 @@
 #include "error.h"
 #include "reports.h"
 
-/*
- * SCAFFOLDING, removed at merge: the HTML reports are written by another
- * helper; until they land they resolve to NULL and say so.
- */
-#pragma weak report_flamegraph
-#pragma weak report_table
-
 struct report_kind {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -56,11 +49,6 @@ int cmd_report(int argc, char **argv)
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		if (strcmp(argv[1], kinds[i].name))
 			continue;
-		if (!kinds[i].fn) {
-			error_msg("report %s: not available in this build",
-				  kinds[i].name);
-			return 1;
-		}
 		return kinds[i].fn(argc - 1, argv + 1);
 	}
 	error_msg("report: %s: unknown report (summary, stats, flamegraph, "
