@@ -175,6 +175,21 @@ p = run(["memattach", "report", "folded", "-o", out, seed], check_rc=1)
 check(p.stderr.count("\n") == 1 and "already exists" in p.stderr,
       "-o over an existing file: %r" % p.stderr)
 
+# --- native stacks: C frames are locations of their own ---------------
+nat = os.path.join(d, "native.bin")
+mc.native_capture().write(nat)
+s = json.loads(report("summary", "--json", nat))
+check(s["capture"]["native"], "native capture flag")
+natives = [l for l in s["locations"] if l["native"]]
+check(len(natives) >= 5 and all(l["total_bytes"] == 4096 for l in natives),
+      "native locations: %s" % natives)
+f = by_function(s)
+check(f["c"]["total_bytes"] == 4096 + 512 and f["c"]["own_bytes"] == 512,
+      "c under native frames: %s" % f["c"])
+s = json.loads(report("summary", "--json", "--no-native", nat))
+check(not any(l["native"] for l in s["locations"]) and
+      by_function(s)["c"]["own_bytes"] == 4096 + 512, "--no-native")
+
 # --- several LZ4 frames read as one stream ------------------------------
 multi = os.path.join(d, "seed3.bin")
 mc.seed_capture(frames=3).write(multi)

@@ -1,16 +1,19 @@
 # tests/reader.mk: the capture reader, the analysis and the text reports,
-# on synthetic captures written by tests/make_capture.py (no payload).
+# on synthetic captures written by tests/make_capture.py (no payload), and
+# on real captures of tests/workloads/seed.py (reader-real.py).
 TESTS += \
 	tests/reader-reports.py \
 	tests/reader-damage.py \
 	tests/reader-errors.py \
-	tests/reader-big.py
+	tests/reader-big.py \
+	tests/reader-real.py
 EXTRA_DIST += \
 	tests/make_capture.py \
 	tests/reader-reports.py \
 	tests/reader-damage.py \
 	tests/reader-errors.py \
-	tests/reader-big.py
+	tests/reader-big.py \
+	tests/reader-real.py
 
 # Stack merging (--native) with a stand-in symbolizer defined by the test.
 check_PROGRAMS += tests/reader-merge
