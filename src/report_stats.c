@@ -287,6 +287,7 @@ int report_stats(int argc, char **argv)
 			print_text(out, cap, &o, &a, t, n);
 		rc = report_output_close(out, &o) ? 1 : 0;
 	}
+	report_warn_symbols(&o, cap);
 	free(t);
 	analysis_free(&a);
 	capture_close(cap);

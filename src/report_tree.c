@@ -197,6 +197,7 @@ int report_tree(int argc, char **argv)
 		print_tree(out, cap, &o, &t);
 		rc = report_output_close(out, &o) ? 1 : 0;
 	}
+	report_warn_symbols(&o, cap);
 	report_trie_free(&t);
 	analysis_free(&a);
 	capture_close(cap);
