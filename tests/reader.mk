@@ -53,14 +53,15 @@ fuzz_sources = \
 	$(srcdir)/src/report_trie.c \
 	$(srcdir)/tests/fuzz/fuzz_capture.c
 
-# The symbolizer is linked in when it exists (it is written separately).
+# The symbolizer's files (src/symbolize*.c) are linked in as they are.
 tests/fuzz/fuzz_capture: $(fuzz_sources) config.h
 	$(AM_V_CC)mkdir -p tests/fuzz && srcs="$(fuzz_sources)"; \
 	libs=""; \
-	if test -f $(srcdir)/src/symbolize.c; then \
-		srcs="$$srcs $(srcdir)/src/symbolize.c"; \
+	for f in $(srcdir)/src/symbolize*.c; do \
+		test -f "$$f" || continue; \
+		srcs="$$srcs $$f"; \
 		libs="$(LIBDW_LIBS) $(LIBELF_LIBS)"; \
-	fi; \
+	done; \
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I. -I$(srcdir)/src -I$(srcdir)/payload \
 		$(LIBDW_CFLAGS) $(LIBLZ4_CFLAGS) -o $@ $$srcs \
 		$(LIBLZ4_LIBS) $$libs -lm
