@@ -21,8 +21,8 @@ TESTS += tests/reader-merge
 tests_reader_merge_SOURCES = tests/reader-merge.c
 tests_reader_merge_LDADD = libmemattach.a $(LIBLZ4_LIBS)
 
-# Fuzz regressions: inputs that once broke the reader (or were written to
-# reach its limits), replayed through every terminal report.
+# Fuzz regressions: inputs that once broke the reader, and hostile ones
+# written to reach its limits, replayed through every terminal report.
 TESTS += tests/reader-fuzz-regressions.py
 EXTRA_DIST += tests/reader-fuzz-regressions.py tests/fuzz/fuzz_capture.c \
 	tests/fuzz/make_regressions.py tests/fuzz/regressions
@@ -77,6 +77,7 @@ fuzz: tests/fuzz/fuzz_capture
 	$(PYTHON3) $(srcdir)/tests/make_capture.py native \
 		tests/fuzz/corpus/native
 	cp $(srcdir)/tests/fuzz/regressions/* tests/fuzz/corpus/
+	$(PYTHON3) $(srcdir)/tests/fuzz/make_regressions.py tests/fuzz/corpus
 	for f in seed seed3 native; do \
 		tail -c +17 tests/fuzz/corpus/$$f | lz4 -dc \
 			> tests/fuzz/corpus/$$f.raw || exit 1; \

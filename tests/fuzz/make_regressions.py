@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""make_regressions.py: write the hand-made hostile captures kept in
-tests/fuzz/regressions/ (each reaches a limit of the reader).  Inputs
-found by `make fuzz` are added beside them as they are, named
-crash-<what>.bin.  Usage: make_regressions.py DIR"""
+"""make_regressions.py: write hand-made hostile captures, each reaching a
+limit of the reader, into DIR.  The tests make them afresh; the inputs
+that `make fuzz` found are kept as they are in tests/fuzz/regressions/
+(crash-<what>.bin).  Usage: make_regressions.py DIR"""
 import os
 import sys
 
