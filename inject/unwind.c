@@ -1,0 +1,186 @@
+/* unwind.c: is a stopped thread safe to borrow?  Its stack says. */
+#include "config.h"
+
+#include <elf.h>
+#include <libunwind-ptrace.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inject-priv.h"
+
+/*
+ * The code we run on a borrowed thread (dlopen, then the payload's start,
+ * which starts a thread) takes the allocator's locks, the loader's locks
+ * and the thread-stack cache lock.  If the thread was stopped while holding
+ * one of them, it would wait for itself for ever, or find the allocator's
+ * lists half-updated.  A stop inside fork is as bad: the atfork handlers
+ * hold every one of those locks.
+ */
+static const char *const unsafe_functions[] = {
+	"malloc", "free", "calloc", "realloc", "reallocarray", "memalign",
+	"posix_memalign", "aligned_alloc", "valloc", "pvalloc", "malloc_trim",
+	"malloc_usable_size", "mallopt", "mallinfo", "mallinfo2",
+	"malloc_stats", "malloc_info", "cfree",
+	"fork", "_Fork", "vfork", "__libc_fork", "posix_spawn",
+	"posix_spawnp", "system", "popen",
+	"dlopen", "dlmopen", "dlclose", "dlsym", "dlvsym", "dladdr",
+	"dladdr1", "dlinfo", "dlerror", "dl_iterate_phdr",
+	"__libc_dlopen_mode", "__libc_dlsym", "__libc_dlclose",
+	"pthread_create", "pthread_exit", "pthread_join",
+	"pthread_detach", "pthread_timedjoin_np", "pthread_tryjoin_np",
+	"exit", "_exit", "__cxa_finalize", "__libc_freeres",
+};
+
+/* The objects whose functions above matter (libpthread and libdl for a
+ * glibc before 2.34). */
+static const char *const unsafe_objects[] = { "libc", "libpthread", "libdl" };
+
+struct range {
+	uint64_t start, end;
+	const char *what;
+};
+
+struct unsafe_ranges {
+	struct range *v;
+	size_t n, cap;
+	unw_addr_space_t as;
+};
+
+static int add_range(struct unsafe_ranges *u, uint64_t start, uint64_t end,
+		     const char *what)
+{
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 64;
+		struct range *v = realloc(u->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		u->v = v;
+		u->cap = cap;
+	}
+	u->v[u->n++] = (struct range){ start, end, what };
+	return 0;
+}
+
+static int add_object(struct unsafe_ranges *u, pid_t pid,
+		      const struct map_entry *maps, size_t n, const char *path)
+{
+	struct elf_object *o = elf_object_open(pid, path);
+	uint64_t bias;
+	size_t i;
+
+	if (!o)
+		return 0;	/* unreadable: we check what we can */
+	bias = elf_object_bias(o, maps, n, path);
+	for (i = 0; i < sizeof(unsafe_functions) / sizeof(char *); i++) {
+		struct elf_symbol s;
+
+		if (elf_object_symbol(o, unsafe_functions[i], &s) == 0 &&
+		    s.type == STT_FUNC && s.size &&
+		    add_range(u, bias + s.value, bias + s.value + s.size,
+			      unsafe_functions[i])) {
+			elf_object_close(o);
+			return -1;
+		}
+	}
+	elf_object_close(o);
+	return 0;
+}
+
+struct unsafe_ranges *unsafe_ranges_build(pid_t pid)
+{
+	struct unsafe_ranges *u = calloc(1, sizeof(*u));
+	struct map_entry *maps = NULL;
+	ssize_t n, i;
+	size_t k;
+
+	if (!u)
+		return NULL;
+	n = proc_read_maps(pid, &maps);
+	if (n < 0)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		const struct map_entry *m = &maps[i];
+
+		/* All of the dynamic loader: its entry points are few,
+		 * its internal functions many and not in any table. */
+		if (m->perms[2] == 'x' && (map_is_library(m, "ld-linux-x86-64") ||
+					   map_is_library(m, "ld-linux") ||
+					   map_is_library(m, "ld-musl-x86_64") ||
+					   map_is_library(m, "ld")) &&
+		    add_range(u, m->start, m->end, "the dynamic loader"))
+			goto fail;
+		if (m->offset != 0)
+			continue;
+		for (k = 0; k < sizeof(unsafe_objects) / sizeof(char *); k++)
+			if (map_is_library(m, unsafe_objects[k]) &&
+			    add_object(u, pid, maps, (size_t)n, m->path))
+				goto fail;
+	}
+	free(maps);
+	u->as = unw_create_addr_space(&_UPT_accessors, 0);
+	if (!u->as)
+		goto fail;
+	unw_set_caching_policy(u->as, UNW_CACHE_GLOBAL);
+	return u;
+fail:
+	free(maps);
+	unsafe_ranges_free(u);
+	return NULL;
+}
+
+void unsafe_ranges_free(struct unsafe_ranges *u)
+{
+	if (!u)
+		return;
+	if (u->as)
+		unw_destroy_addr_space(u->as);
+	free(u->v);
+	free(u);
+}
+
+static const char *unsafe_at(const struct unsafe_ranges *u, uint64_t ip)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		if (ip >= u->v[i].start && ip < u->v[i].end)
+			return u->v[i].what;
+	return NULL;
+}
+
+#define MAX_FRAMES 512
+
+int thread_is_unsafe(struct unsafe_ranges *u, pid_t tid, char *why,
+		     size_t whylen)
+{
+	unw_cursor_t c;
+	void *upt = _UPT_create(tid);
+	int depth = 0, rc = 0;
+
+	if (!upt)
+		return -1;
+	if (unw_init_remote(&c, u->as, upt) < 0) {
+		_UPT_destroy(upt);
+		return -1;
+	}
+	do {
+		unw_word_t ip;
+		const char *what;
+
+		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || !ip)
+			break;
+		/* A caller's ip is its return address, which may be the
+		 * first byte after the function when the call came last. */
+		what = unsafe_at(u, depth ? ip - 1 : ip);
+		if (what) {
+			snprintf(why, whylen, "inside %s (frame %d)", what,
+				 depth);
+			rc = 1;
+			break;
+		}
+	} while (++depth < MAX_FRAMES && unw_step(&c) > 0);
+	_UPT_destroy(upt);
+	return rc;
+}
