@@ -38,10 +38,7 @@ static int is_pid(const char *s)
  * written resolve to NULL instead of breaking the link.
  */
 #pragma weak cmd_report
-#pragma weak cmd_detach
-#pragma weak cmd_status
 #pragma weak cmd_live
-#pragma weak cmd_attach
 
 static int dispatch(int (*fn)(int, char **), int argc, char **argv)
 {

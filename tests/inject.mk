@@ -1,1 +1,14 @@
-# tests/inject.mk
+# tests/inject.mk: the injector and the attach, detach and status commands.
+# inject-testlib.so stands in for the payload where a test only checks the
+# injection itself (MEMATTACH_PAYLOAD points at it).
+check_PROGRAMS += tests/inject-testlib.so
+tests_inject_testlib_so_SOURCES = tests/inject-testlib.c
+tests_inject_testlib_so_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden
+tests_inject_testlib_so_LDFLAGS = -shared -Wl,-z,nodelete
+tests_inject_testlib_so_LDADD = -lpthread
+
+INJECT_TESTS = \
+	tests/inject-errors.py \
+	tests/inject-restart.py
+TESTS += $(INJECT_TESTS)
+EXTRA_DIST += $(INJECT_TESTS) tests/injectlib.py
