@@ -41,6 +41,7 @@ static int try_once(struct inject_ctl *ctl, struct unsafe_ranges *u,
 		arch_regs r;
 		char twhy[128];
 		int unsafe, rk;
+		uint64_t t0;
 
 		if (t->gone || !t->stopped)
 			continue;
@@ -56,7 +57,10 @@ static int try_once(struct inject_ctl *ctl, struct unsafe_ranges *u,
 		rk = rank(ctl, t, &r);
 		if (rk >= best_rank)
 			continue;
+		t0 = inject_now_ns();
 		unsafe = thread_is_unsafe(u, t->tid, twhy, sizeof(twhy));
+		inject_log("unwound thread %d in %.2f ms", (int)t->tid,
+			   (double)(inject_now_ns() - t0) / 1e6);
 		if (unsafe > 0) {
 			snprintf(why, whylen, "thread %d is %s", (int)t->tid,
 				 twhy);
@@ -100,17 +104,13 @@ static int borrow(struct inject_ctl *ctl, size_t i)
 
 int inject_choose_thread(struct inject_ctl *ctl)
 {
-	struct unsafe_ranges *u = unsafe_ranges_build(ctl->pid);
+	struct unsafe_ranges *u = ctl->unsafe;
 	char why[256] = "no thread could be looked at";
 	int attempt, i;
 
-	if (!u)
-		return ctl_fail(ctl, "reading the mappings of %d: %s",
-				(int)ctl->pid, strerror(errno));
 	for (attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 		i = try_once(ctl, u, why, sizeof(why));
 		if (i >= 0) {
-			unsafe_ranges_free(u);
 			if (attempt)
 				inject_log("found a safe thread after %d "
 					   "retries", attempt);
@@ -124,10 +124,10 @@ int inject_choose_thread(struct inject_ctl *ctl)
 			break;
 		sleep_us(1000 + attempt * 500);
 		ctl->t_first_stop = 0;
+		unsafe_ranges_forget(u);
 		if (ctl_stop_all(ctl))
 			break;
 	}
-	unsafe_ranges_free(u);
 	if (attempt == MAX_ATTEMPTS)
 		return ctl_fail(ctl, "no thread of %d was safe to borrow "
 				"after %d tries (%s); try again", (int)ctl->pid,

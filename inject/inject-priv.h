@@ -40,6 +40,7 @@ struct inject_ctl {
 	struct held_signal held[4];	/* arrived during remote work */
 	int nheld;
 	uint64_t syscall_insn;		/* an executable "syscall" */
+	struct unsafe_ranges *unsafe;	/* read before stopping anything */
 	uint64_t t_first_stop, t_all_released, t_borrowed_released;
 	char err[INJECT_ERR_LEN];
 };
@@ -108,7 +109,9 @@ int ctl_detach(struct inject_ctl *ctl, struct inject_thread *t);
 
 /* unwind.c: whether a stopped thread may be borrowed. */
 struct unsafe_ranges;
-struct unsafe_ranges *unsafe_ranges_build(pid_t pid);
+struct unsafe_ranges *unsafe_ranges_build(pid_t pid, int mem_fd);
+/* Forget the memory read so far (the threads ran meanwhile). */
+void unsafe_ranges_forget(struct unsafe_ranges *u);
 void unsafe_ranges_free(struct unsafe_ranges *u);
 /* 0: safe; 1: unsafe (why gets a short reason); -1: could not tell. */
 int thread_is_unsafe(struct unsafe_ranges *u, pid_t tid, char *why,

@@ -246,13 +246,24 @@ struct inject_ctl *inject_stop(pid_t pid, char *err, size_t errlen)
 		free(ctl);
 		return NULL;
 	}
+	/* What is unsafe to interrupt is known from the files alone: read
+	 * it while the process still runs. */
+	ctl->unsafe = unsafe_ranges_build(pid, ctl->mem_fd);
+	if (!ctl->unsafe) {
+		inject_fail(err, errlen, "reading the mappings of %d: %s",
+			    (int)pid, strerror(errno));
+		inject_free(ctl);
+		return NULL;
+	}
 	if (ctl_stop_all(ctl)) {
 		inject_fail(err, errlen, "%s", ctl->err);
 		inject_cure(ctl);
 		inject_free(ctl);
 		return NULL;
 	}
-	inject_log("stopped %zu threads of %d", ctl->nthreads, (int)pid);
+	inject_log("stopped %zu threads of %d in %.2f ms", ctl->nthreads,
+		   (int)pid, (double)(inject_now_ns() - ctl->t_first_stop) /
+		   1e6);
 	return ctl;
 }
 
@@ -299,6 +310,7 @@ void inject_free(struct inject_ctl *ctl)
 		return;
 	if (ctl->mem_fd >= 0)
 		close(ctl->mem_fd);
+	unsafe_ranges_free(ctl->unsafe);
 	free(ctl->saved_fp);
 	free(ctl->threads);
 	free(ctl);

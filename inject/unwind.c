@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "inject-priv.h"
 
@@ -41,11 +42,81 @@ struct range {
 	const char *what;
 };
 
+/*
+ * libunwind-ptrace reads the target one word per PTRACE_PEEKDATA, about a
+ * hundred per frame with the unwind-table search: milliseconds for a deep
+ * stack, all of it with the process stopped.  Reading whole pages through
+ * /proc/PID/mem and keeping them for the pass (nothing moves while every
+ * thread is stopped) makes that a few dozen reads.
+ */
+#define CACHE_PAGES 256
+#define PAGE 4096u
+
+struct page {
+	uint64_t addr;		/* 0: empty */
+	uint8_t data[PAGE];
+};
+
 struct unsafe_ranges {
 	struct range *v;
 	size_t n, cap;
 	unw_addr_space_t as;
+	int mem_fd;
+	struct page *cache;	/* direct-mapped by page number */
 };
+
+static int cached_read(struct unsafe_ranges *u, uint64_t addr,
+		       unw_word_t *val)
+{
+	uint64_t base = addr & ~(uint64_t)(PAGE - 1);
+	struct page *p = &u->cache[(base / PAGE) % CACHE_PAGES];
+
+	if (addr - base + sizeof(*val) > PAGE)
+		return -1;	/* straddles pages: the slow path */
+	if (p->addr != base) {
+		if (pread(u->mem_fd, p->data, PAGE, (off_t)base) != PAGE) {
+			p->addr = 0;
+			return -1;
+		}
+		p->addr = base;
+	}
+	memcpy(val, p->data + (addr - base), sizeof(*val));
+	return 0;
+}
+
+/*
+ * libunwind-ptrace hands its own argument (the ptrace state) to every
+ * accessor, also from deep inside its table search, so the cache cannot
+ * travel in that argument: it is the one being used right now.  Unwinding
+ * happens on one thread at a time.
+ */
+static struct unsafe_ranges *current;
+
+static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val,
+		      int write, void *arg)
+{
+	if (!write && current && current->cache &&
+	    cached_read(current, addr, val) == 0)
+		return 0;
+	return _UPT_access_mem(as, addr, val, write, arg);
+}
+
+static unw_addr_space_t create_addr_space(void)
+{
+	static unw_accessors_t acc;
+
+	acc = _UPT_accessors;
+	acc.access_mem = access_mem;
+	return unw_create_addr_space(&acc, 0);
+}
+
+void unsafe_ranges_forget(struct unsafe_ranges *u)
+{
+	size_t i;
+
+	for (i = 0; u->cache && i < CACHE_PAGES; i++)
+		u->cache[i].addr = 0;
+}
 
 static int add_range(struct unsafe_ranges *u, uint64_t start, uint64_t end,
 		     const char *what)
@@ -88,7 +159,7 @@ static int add_object(struct unsafe_ranges *u, pid_t pid,
 	return 0;
 }
 
-struct unsafe_ranges *unsafe_ranges_build(pid_t pid)
+struct unsafe_ranges *unsafe_ranges_build(pid_t pid, int mem_fd)
 {
 	struct unsafe_ranges *u = calloc(1, sizeof(*u));
 	struct map_entry *maps = NULL;
@@ -97,6 +168,8 @@ struct unsafe_ranges *unsafe_ranges_build(pid_t pid)
 
 	if (!u)
 		return NULL;
+	u->mem_fd = mem_fd;
+	u->cache = calloc(CACHE_PAGES, sizeof(*u->cache));
 	n = proc_read_maps(pid, &maps);
 	if (n < 0)
 		goto fail;
@@ -119,7 +192,7 @@ struct unsafe_ranges *unsafe_ranges_build(pid_t pid)
 				goto fail;
 	}
 	free(maps);
-	u->as = unw_create_addr_space(&_UPT_accessors, 0);
+	u->as = create_addr_space();
 	if (!u->as)
 		goto fail;
 	unw_set_caching_policy(u->as, UNW_CACHE_GLOBAL);
@@ -136,6 +209,7 @@ void unsafe_ranges_free(struct unsafe_ranges *u)
 		return;
 	if (u->as)
 		unw_destroy_addr_space(u->as);
+	free(u->cache);
 	free(u->v);
 	free(u);
 }
@@ -161,7 +235,9 @@ int thread_is_unsafe(struct unsafe_ranges *u, pid_t tid, char *why,
 
 	if (!upt)
 		return -1;
+	current = u;
 	if (unw_init_remote(&c, u->as, upt) < 0) {
+		current = NULL;
 		_UPT_destroy(upt);
 		return -1;
 	}
@@ -181,6 +257,7 @@ int thread_is_unsafe(struct unsafe_ranges *u, pid_t tid, char *why,
 			break;
 		}
 	} while (++depth < MAX_FRAMES && unw_step(&c) > 0);
+	current = NULL;
 	_UPT_destroy(upt);
 	return rc;
 }
