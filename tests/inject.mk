@@ -9,7 +9,10 @@ tests_inject_testlib_so_LDADD = -lpthread
 
 INJECT_TESTS = \
 	tests/inject-errors.py \
-	tests/inject-restart.py
+	tests/inject-restart.py \
+	tests/inject-deadlock.py \
+	tests/inject-hung-gil.py \
+	tests/inject-server.py
 EXTRA_DIST += tests/inject-restart-target.py
 TESTS += $(INJECT_TESTS)
 EXTRA_DIST += $(INJECT_TESTS) tests/injectlib.py
