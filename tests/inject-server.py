@@ -19,7 +19,7 @@ try:
     check("serving on" in line, "server did not start: %r" % line)
     port = line.split(":")[-1].strip()
     client = subprocess.Popen([PYTHON, workload("server.py"), "client", port,
-                               "1000000", "40"], stdout=subprocess.PIPE,
+                               "1000000", "30"], stdout=subprocess.PIPE,
                               text=True)
     time.sleep(1)
     stops = []

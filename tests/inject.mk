@@ -12,7 +12,9 @@ INJECT_TESTS = \
 	tests/inject-restart.py \
 	tests/inject-deadlock.py \
 	tests/inject-hung-gil.py \
-	tests/inject-server.py
+	tests/inject-server.py \
+	tests/inject-deadman.py \
+	tests/inject-mntns.py
 EXTRA_DIST += tests/inject-restart-target.py
 TESTS += $(INJECT_TESTS)
 EXTRA_DIST += $(INJECT_TESTS) tests/injectlib.py
