@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "live_ui.h"
+#include "reports.h"
 
 static bool ui_active;
 
@@ -40,19 +41,7 @@ void live_ui_end(void)
 /* Decimal units, as in the reports. */
 static const char *human(uint64_t b, char *buf, size_t len)
 {
-	static const char *units[] = { "B", "kB", "MB", "GB", "TB" };
-	double v = (double)b;
-	int u = 0;
-
-	while (v >= 1000 && u < 4) {
-		v /= 1000;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, len, "%llu B", (unsigned long long)b);
-	else
-		snprintf(buf, len, "%.1f %s", v, units[u]);
-	return buf;
+	return report_bytes(b, buf, len);
 }
 
 static void draw_bar(int y, const char *text)

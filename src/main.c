@@ -37,7 +37,6 @@ static int is_pid(const char *s)
  * SCAFFOLDING, removed once every command has landed: commands still being
  * written resolve to NULL instead of breaking the link.
  */
-#pragma weak cmd_report
 #pragma weak cmd_live
 
 static int dispatch(int (*fn)(int, char **), int argc, char **argv)

@@ -25,6 +25,7 @@ struct run_options {
 	const char *python;
 	bool force;
 	bool native;
+	bool pymalloc;	/* --trace-python-allocators */
 	bool quiet;
 	char **prog_argv;	/* what follows the options: script/-m/-c */
 	int prog_argc;
@@ -33,7 +34,7 @@ struct run_options {
 static void run_usage(void)
 {
 	error_msg("usage: memattach run [-o FILE] [-f] [--native] "
-		  "[--python PATH] [-q] (script.py [args] | -m module [args] "
+		  "[--trace-python-allocators] [--python PATH] [-q] (script.py [args] | -m module [args] "
 		  "| -c code [args])");
 }
 
@@ -65,6 +66,8 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 			o->force = true;
 		} else if (!strcmp(a, "--native")) {
 			o->native = true;
+		} else if (!strcmp(a, "--trace-python-allocators")) {
+			o->pymalloc = true;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			o->quiet = true;
 		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
@@ -190,7 +193,9 @@ static void exec_python(const struct run_options *o, const char *payload,
 		argv[i + 1] = o->prog_argv[i];
 	snprintf(num, sizeof(num), "%d", sock);
 	setenv(PAYLOAD_ENV_FD, num, 1);
-	snprintf(num, sizeof(num), "%u", o->native ? PAYLOAD_FLAG_NATIVE : 0u);
+	snprintf(num, sizeof(num), "%u",
+		 (o->native ? PAYLOAD_FLAG_NATIVE : 0u) |
+		 (o->pymalloc ? PAYLOAD_FLAG_PYMALLOC : 0u));
 	setenv(PAYLOAD_ENV_FLAGS, num, 1);
 	set_preload(payload);
 	signal(SIGINT, SIG_DFL);
@@ -266,7 +271,11 @@ int cmd_run(int argc, char **argv)
 
 	cmdline = join_argv(o.python, o.prog_argv, o.prog_argc);
 	header = capture_header_text_argv(child_pid, cmdline, "run",
-					  o.native ? "native" : "");
+					  o.native && o.pymalloc ?
+					  "native,trace-python-allocators" :
+					  o.native ? "native" :
+					  o.pymalloc ? "trace-python-allocators"
+						     : "");
 	rc = capture_stream(sv[0], out_fd, header, -1, &st);
 	close(sv[0]);
 	if (close(out_fd) < 0 && !rc) {

@@ -1,0 +1,85 @@
+/* symbolize_priv.h: the pieces behind symbolize.h (cache, strings, ELF). */
+#ifndef MEMATTACH_SYMBOLIZE_PRIV_H
+#define MEMATTACH_SYMBOLIZE_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "symbolize.h"
+
+/*
+ * Interned strings: a report names the same few thousand functions and
+ * files millions of times, so each distinct string is stored once, in
+ * blocks that never move (the pointers handed out stay valid).
+ */
+struct strtab {
+	const char **slots;	/* open addressing, NULL = empty */
+	size_t nslots;		/* a power of two */
+	size_t count;
+	char *block;		/* current block; older ones are chained */
+	size_t block_used;
+	size_t block_size;
+};
+
+void strtab_init(struct strtab *t);
+void strtab_free(struct strtab *t);
+const char *strtab_intern(struct strtab *t, const char *s);
+const char *strtab_intern_fmt(struct strtab *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Resolved addresses: key = address and whether it was a return address
+ * (the lookup differs), value = a run of frames in one shared array.
+ */
+struct addr_cache {
+	struct addr_cache_slot *slots;
+	size_t nslots;		/* a power of two */
+	size_t count;
+	struct sym_frame *frames;
+	size_t nframes;
+	size_t frames_alloc;
+};
+
+void addr_cache_init(struct addr_cache *c);
+void addr_cache_free(struct addr_cache *c);
+/* Forget every address (the module map changed); strings stay. */
+void addr_cache_clear(struct addr_cache *c);
+/* The frames of a cached address and their count, or NULL. */
+const struct sym_frame *addr_cache_find(const struct addr_cache *c,
+					uint64_t addr, bool return_address,
+					size_t *count);
+/* Store count frames for an address; returns the stored copy. */
+const struct sym_frame *addr_cache_add(struct addr_cache *c, uint64_t addr,
+				       bool return_address,
+				       const struct sym_frame *frames,
+				       size_t count);
+
+/* What symbolization needs from an ELF file on disk. */
+#define SYM_BUILD_ID_MAX 64
+struct elf_layout {
+	bool is_exec;		/* ET_EXEC: loaded at its link address */
+	uint8_t build_id[SYM_BUILD_ID_MAX];
+	size_t build_id_len;	/* 0 if the file has no build-id note */
+	size_t nloads;
+	struct elf_load {
+		uint64_t vaddr;
+		uint64_t offset;
+		uint64_t filesz;
+		uint64_t align;
+	} loads[16];
+};
+
+/* Read path's type, PT_LOAD segments and build-id; -1 if it is not an
+ * ELF file we can read (errno-free: the caller only needs to know). */
+int elf_layout_read(const char *path, struct elf_layout *out);
+
+/*
+ * The load bias of a file mapped at start from file offset: the
+ * difference between run-time and link-time addresses.  false if no
+ * PT_LOAD segment starts at that offset.
+ */
+bool elf_layout_bias(const struct elf_layout *l, uint64_t start,
+		     uint64_t offset, uint64_t *bias);
+
+#endif /* MEMATTACH_SYMBOLIZE_PRIV_H */
