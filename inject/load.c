@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "inject-priv.h"
+#include "wire.h"
 
 #define START_SYMBOL "memattach_payload_start"
 #define MEMFD_PREFIX "memattach-payload-"
@@ -287,6 +288,33 @@ static int make_socket(struct session *s, long *theirs)
 	return mine;
 }
 
+/* The payload explains a refusal in an INFO record "error=why\n". */
+static const char *refusal_reason(int sock, char *buf, size_t len)
+{
+	uint8_t rec[300];
+	ssize_t n = recv(sock, rec, sizeof(rec) - 1, MSG_DONTWAIT);
+	size_t vlen;
+	int i = 1, shift = 0;
+	uint64_t v = 0;
+
+	if (n < 2 || rec[0] != WIRE_INFO)
+		return NULL;
+	while (i < n && shift < 64) {
+		v |= (uint64_t)(rec[i] & 0x7f) << shift;
+		shift += 7;
+		if (!(rec[i++] & 0x80))
+			break;
+	}
+	if (v > (uint64_t)(n - i) || v < 7 ||
+	    memcmp(rec + i, "error=", 6))
+		return NULL;
+	vlen = (size_t)v - 6;
+	while (vlen && rec[i + 6 + vlen - 1] == '\n')
+		vlen--;
+	snprintf(buf, len, "%.*s", (int)vlen, (const char *)rec + i + 6);
+	return buf;
+}
+
 static const char *start_error(int e)
 {
 	switch (e) {
@@ -327,6 +355,11 @@ static int inject_steps(struct session *s, const char *path,
 	*start_rc = (int)(int32_t)rc64;
 	inject_log("memattach_payload_start(%ld, %#x) = %d", theirs, flags,
 		   *start_rc);
+	/* Refused: the socket stays ours to close (the payload only takes
+	 * it when the capture starts). */
+	if (*start_rc < 0)
+		remote(s, SYS_close, &ret, (uint64_t)theirs, 0, 0, 0, 0, 0,
+		       "close");
 	return 0;
 }
 
@@ -398,10 +431,13 @@ cure:
 	res->reused = reused;
 	inject_free(s.ctl);
 	if (!rc && start_rc < 0) {
+		char why[256];
+		const char *reason = refusal_reason(sock, why, sizeof(why));
+
 		if (errno_out)
 			*errno_out = start_rc;
 		rc = inject_fail(err, errlen, "%d: %s", (int)pid,
-				 start_error(-start_rc));
+				 reason ? reason : start_error(-start_rc));
 	}
 	if (!rc) {
 		res->sock = sock;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "attach_control.h"
+#include "capture.h"
 #include "capture_writer.h"
 #include "commands.h"
 #include "error.h"
@@ -304,13 +305,39 @@ static int start_capture(const struct attach_options *o,
 	return 0;
 }
 
+/* Events in the capture just written, read back with the reader; -1 if it
+ * cannot be read (the reason was already printed by the writer). */
+static long long count_events(const char *file)
+{
+	char err[256];
+	struct capture *cap = capture_open(file, err, sizeof(err));
+	long long n = -1;
+
+	if (!cap)
+		return -1;
+	if (capture_replay(cap, &(struct capture_callbacks){ 0 }, err,
+			   sizeof(err)) == 0)
+		n = (long long)capture_event_count(cap);
+	capture_close(cap);
+	return n;
+}
+
 static void summary(const char *file, const struct capture_stream_stats *st,
 		    double seconds)
 {
+	long long events = count_events(file);
+
 	fprintf(stderr, "memattach: capture written to %s\n", file);
-	fprintf(stderr, "memattach: %.1f s, %llu bytes of records, %llu "
-		"bytes on disk\n", seconds, (unsigned long long)st->raw_bytes,
-		(unsigned long long)st->file_bytes);
+	if (events >= 0)
+		fprintf(stderr, "memattach: %lld events in %.1f s, %llu bytes "
+			"of records, %llu bytes on disk\n", events, seconds,
+			(unsigned long long)st->raw_bytes,
+			(unsigned long long)st->file_bytes);
+	else
+		fprintf(stderr, "memattach: %.1f s, %llu bytes of records, "
+			"%llu bytes on disk\n", seconds,
+			(unsigned long long)st->raw_bytes,
+			(unsigned long long)st->file_bytes);
 }
 
 int cmd_attach(int argc, char **argv)
