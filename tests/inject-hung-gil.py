@@ -4,8 +4,8 @@ never needs the GIL), write a capture, and leave the process running."""
 import os
 import time
 
-from injectlib import TESTLIB, attach, real_payload
-from lib import Target, check, tmpdir
+from injectlib import TESTLIB, attach, has_reader, real_payload
+from lib import Target, check, report_json, tmpdir
 
 d = tmpdir()
 payload = real_payload() or TESTLIB
@@ -29,3 +29,11 @@ with Target("hung_gil.py") as t:
                                      TESTLIB else "test payload",
                                      [l for l in p.stderr.splitlines()
                                       if "stopped" in l]))
+if payload != TESTLIB and has_reader():
+    # The main thread allocates nothing while stuck in the regex: the
+    # events are the SQLite worker's, taken without the GIL.
+    stats = report_json("stats", out)
+    check(stats["capture"]["events"] > 0, "no event captured")
+    print("%d events captured from the worker" % stats["capture"]["events"])
+else:
+    print("capture content not checked: no real payload or reader")

@@ -6,13 +6,14 @@ import os
 import subprocess
 import time
 
-from injectlib import TESTLIB, attach, payload_mapped
+from injectlib import TESTLIB, attach, payload_mapped, real_payload
 from lib import PYTHON, check, fail, tmpdir
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET = os.path.join(HERE, "inject-restart-target.py")
 KINDS = ["nanosleep", "poll", "select", "read", "futex"]
 d = tmpdir()
+PAYLOAD = real_payload() or TESTLIB
 
 for kind in KINDS:
     t = subprocess.Popen([PYTHON, TARGET, kind, "4"], stdout=subprocess.PIPE,
@@ -21,7 +22,8 @@ for kind in KINDS:
         check("ready" in t.stdout.readline(), "target did not start")
         time.sleep(0.2)
         out = os.path.join(d, kind + ".bin")
-        p = attach(t.pid, "--duration", "0.3", "-v", "-o", out)
+        p = attach(t.pid, "--duration", "0.3", "-v", "-o", out,
+                   payload=PAYLOAD)
         check(p.returncode == 0, "%s: attach failed: %s" % (kind, p.stderr))
         check("syscall" in p.stderr, "%s: no borrow line: %s" %
               (kind, p.stderr))
@@ -31,7 +33,8 @@ for kind in KINDS:
         check(borrowed and ("thread %d " % t.pid) in borrowed[0],
               "%s: borrowed another thread: %s" % (kind, borrowed))
         # Attach again while the calls still block: the payload is reused.
-        p = attach(t.pid, "--duration", "0.3", "-v", "-o", out + "2")
+        p = attach(t.pid, "--duration", "0.3", "-v", "-o", out + "2",
+                   payload=PAYLOAD)
         check(p.returncode == 0, "%s: second attach failed: %s" %
               (kind, p.stderr))
         check("already loaded" in p.stderr, "%s: payload not reused: %s" %

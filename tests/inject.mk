@@ -14,7 +14,9 @@ INJECT_TESTS = \
 	tests/inject-hung-gil.py \
 	tests/inject-server.py \
 	tests/inject-deadman.py \
-	tests/inject-mntns.py
+	tests/inject-mntns.py \
+	tests/inject-seed.py \
+	tests/inject-leak.py
 EXTRA_DIST += tests/inject-restart-target.py
 TESTS += $(INJECT_TESTS)
 EXTRA_DIST += $(INJECT_TESTS) tests/injectlib.py
