@@ -227,7 +227,7 @@ static int load(struct session *s, const struct payload_file *p,
 		uint64_t dlopen_addr, uint64_t dlerror_addr)
 {
 	char fdpath[64];
-	uint64_t handle = 0;
+	uint64_t handle = 0, t0;
 	long ret;
 	int fd;
 
@@ -249,9 +249,12 @@ static int load(struct session *s, const struct payload_file *p,
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%ld", s->memfd);
 	if (inject_poke(s->ctl, s->scratch, fdpath, strlen(fdpath) + 1))
 		return ctl_error(s);
+	t0 = inject_now_ns();
 	if (inject_call(s->ctl, dlopen_addr, &handle, s->scratch, RTLD_NOW,
 			0, 0, 0, 0))
 		return ctl_error(s);
+	inject_log("dlopen(\"%s\") took %.2f ms", fdpath,
+		   (double)(inject_now_ns() - t0) / 1e6);
 	if (!handle)
 		return dlopen_error(s, dlerror_addr);
 	ret = s->memfd;
@@ -333,7 +336,7 @@ static int inject_steps(struct session *s, const char *path,
 			uint64_t dlopen_addr, uint64_t dlerror_addr,
 			uint32_t flags, int *sock, int *start_rc)
 {
-	uint64_t start, rc64;
+	uint64_t start, rc64, t0;
 	long ret, theirs = -1;
 	pid_t pid = inject_pid(s->ctl);
 
@@ -349,12 +352,13 @@ static int inject_steps(struct session *s, const char *path,
 	*sock = make_socket(s, &theirs);
 	if (*sock < 0)
 		return -1;
+	t0 = inject_now_ns();
 	if (inject_call(s->ctl, start, &rc64, (uint64_t)theirs, flags, 0, 0,
 			0, 0))
 		return ctl_error(s);
 	*start_rc = (int)(int32_t)rc64;
-	inject_log("memattach_payload_start(%ld, %#x) = %d", theirs, flags,
-		   *start_rc);
+	inject_log("memattach_payload_start(%ld, %#x) = %d in %.2f ms", theirs,
+		   flags, *start_rc, (double)(inject_now_ns() - t0) / 1e6);
 	/* Refused: the socket stays ours to close (the payload only takes
 	 * it when the capture starts). */
 	if (*start_rc < 0)

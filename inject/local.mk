@@ -19,3 +19,4 @@ EXTRA_libinject_a_SOURCES = \
 	inject/arch/x86_64/arch.h
 libinject_a_LIBADD = inject/arch/$(ARCH)/arch.$(OBJEXT)
 libinject_a_DEPENDENCIES = $(libinject_a_LIBADD)
+EXTRA_DIST += docs/injection.md
