@@ -129,8 +129,7 @@ int inject_choose_thread(struct inject_ctl *ctl)
 			break;
 	}
 	if (attempt == MAX_ATTEMPTS)
-		return ctl_fail(ctl, "no thread of %d was safe to borrow "
-				"after %d tries (%s); try again", (int)ctl->pid,
-				MAX_ATTEMPTS, why);
+		return ctl_fail(ctl, "no thread was safe to borrow after %d "
+				"tries (%s); try again", MAX_ATTEMPTS, why);
 	return -1;
 }

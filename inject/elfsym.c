@@ -168,3 +168,37 @@ int target_symbol(pid_t pid, const struct map_entry *maps, size_t n,
 	}
 	return -1;
 }
+
+static int cmp_function(const void *a, const void *b)
+{
+	const struct elf_function *x = a, *y = b;
+
+	return x->value < y->value ? -1 : x->value > y->value;
+}
+
+ssize_t elf_object_functions(struct elf_object *o, struct elf_function **out)
+{
+	struct elf_function *v;
+	size_t i, n = 0;
+
+	v = calloc(o->nsyms ? o->nsyms : 1, sizeof(*v));
+	if (!v)
+		return -1;
+	for (i = 0; o->syms && i < o->nsyms; i++) {
+		GElf_Sym s;
+
+		if (!gelf_getsym(o->syms, (int)i, &s) ||
+		    s.st_shndx == SHN_UNDEF || !s.st_value ||
+		    GELF_ST_TYPE(s.st_info) != STT_FUNC)
+			continue;
+		v[n].value = s.st_value;
+		v[n].size = s.st_size;
+		v[n].name = elf_strptr(o->elf, o->strndx, s.st_name);
+		if (!v[n].name)
+			v[n].name = "";
+		n++;
+	}
+	qsort(v, n, sizeof(*v), cmp_function);
+	*out = v;
+	return (ssize_t)n;
+}

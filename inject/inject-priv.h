@@ -87,6 +87,13 @@ void elf_object_close(struct elf_object *o);
 /* Look a defined dynamic symbol up by name; 0 if found, -1 if not. */
 int elf_object_symbol(struct elf_object *o, const char *name,
 		      struct elf_symbol *sym);
+/* Every defined function of .dynsym, sorted by address; names point into
+ * o and live as long as it.  Returns the count or -1. */
+struct elf_function {
+	uint64_t value, size;
+	const char *name;
+};
+ssize_t elf_object_functions(struct elf_object *o, struct elf_function **out);
 /* The page-aligned vaddr of the first PT_LOAD segment. */
 uint64_t elf_object_first_vaddr(struct elf_object *o);
 /* ELFCLASS64 or not. */

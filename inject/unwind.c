@@ -33,13 +33,33 @@ static const char *const unsafe_functions[] = {
 	"exit", "_exit", "__cxa_finalize", "__libc_freeres",
 };
 
+/*
+ * An exported function often hands its work to static ones that no table
+ * names: free() tail-calls _int_free(), system() tail-calls do_system(),
+ * and a tail call leaves no frame of the exported function on the stack.
+ * Static functions sit beside the exported ones of their source file, so
+ * for these families the range is widened to the neighbouring exported
+ * functions of other families (at most WIDEN bytes each way).  Refusing a
+ * little too much only costs a retry.  Not for pthread_create and the
+ * like: start_thread, at the bottom of every thread, is its neighbour.
+ */
+static const char *const widened_functions[] = {
+	"malloc", "free", "calloc", "realloc", "reallocarray", "memalign",
+	"posix_memalign", "aligned_alloc", "valloc", "pvalloc", "malloc_trim",
+	"malloc_usable_size", "mallopt", "mallinfo", "mallinfo2",
+	"malloc_stats", "malloc_info", "__default_morecore",
+	"fork", "_Fork", "vfork", "__libc_fork", "posix_spawn",
+	"posix_spawnp", "system", "popen",
+};
+#define WIDEN (64 * 1024)
+
 /* The objects whose functions above matter (libpthread and libdl for a
  * glibc before 2.34). */
 static const char *const unsafe_objects[] = { "libc", "libpthread", "libdl" };
 
 struct range {
 	uint64_t start, end;
-	const char *what;
+	char what[40];		/* a copy: the ELF it came from is closed */
 };
 
 /*
@@ -130,8 +150,86 @@ static int add_range(struct unsafe_ranges *u, uint64_t start, uint64_t end,
 		u->v = v;
 		u->cap = cap;
 	}
-	u->v[u->n++] = (struct range){ start, end, what };
+	u->v[u->n].start = start;
+	u->v[u->n].end = end;
+	snprintf(u->v[u->n].what, sizeof(u->v[u->n].what), "%s", what);
+	u->n++;
 	return 0;
+}
+
+static bool is_widened(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(widened_functions) / sizeof(char *); i++)
+		if (!strcmp(name, widened_functions[i]))
+			return true;
+	return false;
+}
+
+/* Whether f is one of the widened family, by name or as an alias of one
+ * (same address: __libc_free, cfree...). */
+static bool in_family(const struct elf_function *f, size_t n, size_t i)
+{
+	size_t j;
+
+	if (is_widened(f[i].name))
+		return true;
+	for (j = i; j > 0 && f[j - 1].value == f[i].value; j--)
+		if (is_widened(f[j - 1].name))
+			return true;
+	for (j = i; j + 1 < n && f[j + 1].value == f[i].value; j++)
+		if (is_widened(f[j + 1].name))
+			return true;
+	return false;
+}
+
+static int add_widened(struct unsafe_ranges *u, struct elf_object *o,
+		       uint64_t bias)
+{
+	struct elf_function *f = NULL;
+	ssize_t n = elf_object_functions(o, &f);
+	size_t i = 0;
+	int rc = 0;
+
+	if (n < 0)
+		return -1;
+	while (i < (size_t)n) {
+		size_t first = i, last, k;
+		uint64_t lo, hi, end;
+		const char *label = NULL;
+
+		if (!in_family(f, (size_t)n, i)) {
+			i++;
+			continue;
+		}
+		/* A run of family members and their static neighbours. */
+		while (i < (size_t)n && in_family(f, (size_t)n, i))
+			i++;
+		last = i - 1;
+		end = f[last].value + f[last].size;
+		lo = first ? f[first - 1].value + f[first - 1].size : 0;
+		if (lo > f[first].value)
+			lo = f[first].value;
+		if (f[first].value - lo > WIDEN)
+			lo = f[first].value - WIDEN;
+		hi = i < (size_t)n ? f[i].value : end;
+		if (hi < end)
+			hi = end;
+		if (hi - end > WIDEN)
+			hi = end + WIDEN;
+		/* Named after a family member, not an alias of one. */
+		for (k = first; k <= last && !label; k++)
+			if (is_widened(f[k].name))
+				label = f[k].name;
+		if (add_range(u, bias + lo, bias + hi,
+			      label ? label : f[first].name)) {
+			rc = -1;
+			break;
+		}
+	}
+	free(f);
+	return rc;
 }
 
 static int add_object(struct unsafe_ranges *u, pid_t pid,
@@ -144,6 +242,10 @@ static int add_object(struct unsafe_ranges *u, pid_t pid,
 	if (!o)
 		return 0;	/* unreadable: we check what we can */
 	bias = elf_object_bias(o, maps, n, path);
+	if (add_widened(u, o, bias)) {
+		elf_object_close(o);
+		return -1;
+	}
 	for (i = 0; i < sizeof(unsafe_functions) / sizeof(char *); i++) {
 		struct elf_symbol s;
 

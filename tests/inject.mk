@@ -16,7 +16,8 @@ INJECT_TESTS = \
 	tests/inject-deadman.py \
 	tests/inject-mntns.py \
 	tests/inject-seed.py \
-	tests/inject-leak.py
+	tests/inject-leak.py \
+	tests/inject-unsafe.py
 EXTRA_DIST += tests/inject-restart-target.py
 TESTS += $(INJECT_TESTS)
 EXTRA_DIST += $(INJECT_TESTS) tests/injectlib.py
