@@ -167,6 +167,30 @@ static void log_line(const char *line)
 		verbose_msg("%s", line);
 }
 
+/*
+ * Fail on a bad output path before the target is touched: create the file
+ * now, or with -f over an existing one, only check that it can be written
+ * (*replacing), so that a failed attach does not cost the old file.
+ * Returns the new file's fd, -2 when replacing, -1 after an error line.
+ */
+static int open_output_early(const char *path, bool force, bool *replacing)
+{
+	struct stat st;
+
+	*replacing = force && lstat(path, &st) == 0;
+	if (!*replacing)
+		return output_create(path, force);
+	if (!S_ISREG(st.st_mode)) {
+		error_msg("%s: not a regular file", path);
+		return -1;
+	}
+	if (access(path, W_OK) < 0) {
+		perror_msg("%s", path);
+		return -1;
+	}
+	return -2;
+}
+
 static int stop_pipe[2] = { -1, -1 };
 
 /* Ctrl-C, SIGTERM, SIGHUP, the --duration alarm: ask the payload to stop.
@@ -323,10 +347,8 @@ static long long count_events(const char *file)
 }
 
 static void summary(const char *file, const struct capture_stream_stats *st,
-		    double seconds)
+		    double seconds, long long events)
 {
-	long long events = count_events(file);
-
 	fprintf(stderr, "memattach: capture written to %s\n", file);
 	if (events >= 0)
 		fprintf(stderr, "memattach: %lld events in %.1f s, %llu bytes "
@@ -350,6 +372,8 @@ int cmd_attach(int argc, char **argv)
 	struct timespec t0;
 	char err[INJECT_ERR_LEN], *output, *file, *header, *opts;
 	int listen_fd, out_fd, rc;
+	bool replacing;
+	long long events;
 
 	if (parse_attach_options(argc, argv, &o))
 		return 2;
@@ -369,19 +393,27 @@ int cmd_attach(int argc, char **argv)
 	}
 	if (listen_fd < 0)
 		return 1;
-	/* The file comes first: a bad path must fail before the target is
-	 * touched. */
 	output = o.output ? xstrdup(o.output) : default_output(&t);
-	out_fd = output_create(output, o.force);
-	if (out_fd < 0)
+	out_fd = open_output_early(output, o.force, &replacing);
+	if (out_fd == -1)
 		return 1;
-	file = absolute(output);
 	if (pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		perror_msg_and_die("pipe");
 	if (start_capture(&o, &t, &res)) {
-		unlink(file);
+		if (!replacing)
+			unlink(output);	/* the empty file we created */
 		return 1;
 	}
+	/* -f over an existing file: it is truncated only now that there
+	 * is a capture to put in it. */
+	if (replacing) {
+		out_fd = output_create(output, true);
+		if (out_fd < 0) {
+			close(res.sock);	/* the payload detaches on EOF */
+			return 1;
+		}
+	}
+	file = absolute(output);
 	if (o.background && daemonize(o.pid, file, o.quiet)) {
 		close(res.sock);	/* the payload detaches on EOF */
 		return 1;
@@ -401,12 +433,13 @@ int cmd_attach(int argc, char **argv)
 		perror_msg("%s", file);
 		rc = -1;
 	}
-	control_finish(srv, rc);
+	events = count_events(file);
+	control_finish(srv, rc, events);
 	/* Detaching stops nothing: the payload's own writer thread puts the
 	 * hooks back.  The bench parses this line too. */
 	verbose_msg("target stopped 0.0 ms (detach)");
 	if (!o.quiet && !o.background)
-		summary(file, &st, elapsed_s(&t0));
+		summary(file, &st, elapsed_s(&t0), events);
 	free(header);
 	free(opts);
 	free(file);

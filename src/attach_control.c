@@ -28,6 +28,7 @@ struct control_server {
 	pthread_cond_t cond;
 	bool done;
 	int rc;
+	long long events;	/* in the finished capture, -1 if unknown */
 };
 
 static socklen_t control_address(pid_t pid, struct sockaddr_un *sa)
@@ -217,9 +218,10 @@ static void serve_one(struct control_server *srv, int fd)
 		while (!srv->done)
 			pthread_cond_wait(&srv->cond, &srv->lock);
 		pthread_mutex_unlock(&srv->lock);
-		text = xasprintf("%s %s\nbytes %llu\nfile_bytes %llu\n"
-				 "seconds %.1f\n",
+		text = xasprintf("%s %s\nevents %lld\nbytes %llu\n"
+				 "file_bytes %llu\nseconds %.1f\n",
 				 srv->rc ? "failed" : "done", srv->file,
+				 srv->events,
 				 stat_load(&srv->st->raw_bytes),
 				 stat_load(&srv->st->file_bytes),
 				 seconds_since(&srv->start));
@@ -279,11 +281,12 @@ struct control_server *control_start(int listen_fd, int stop_fd,
 	return srv;
 }
 
-void control_finish(struct control_server *srv, int rc)
+void control_finish(struct control_server *srv, int rc, long long events)
 {
 	pthread_mutex_lock(&srv->lock);
 	srv->done = true;
 	srv->rc = rc;
+	srv->events = events;
 	pthread_cond_broadcast(&srv->cond);
 	pthread_mutex_unlock(&srv->lock);
 	pthread_join(srv->thread, NULL);

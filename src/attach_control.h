@@ -16,7 +16,8 @@
  *
  *   "status\n" -> "running FILE\nbytes N\nseconds S\n"
  *   "detach\n" -> (once the capture file is complete)
- *                 "done FILE\nbytes N\nfile_bytes N\nseconds S\n"
+ *                 "done FILE\nevents N\nbytes N\nfile_bytes N\n"
+ *                 "seconds S\n"
  *
  * Both ends check the other's credentials (SO_PEERCRED): the same user or
  * root, since anyone may bind a name in the abstract namespace.
@@ -43,8 +44,8 @@ struct control_server;
 struct control_server *control_start(int listen_fd, int stop_fd,
 				     const char *file,
 				     const struct capture_stream_stats *st);
-/* The capture ended (rc 0 = complete): answer waiting detach requests,
- * close the socket and join the thread. */
-void control_finish(struct control_server *srv, int rc);
+/* The capture ended (rc 0 = complete, events in it or -1): answer
+ * waiting detach requests, close the socket and join the thread. */
+void control_finish(struct control_server *srv, int rc, long long events);
 
 #endif /* MEMATTACH_ATTACH_CONTROL_H */

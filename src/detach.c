@@ -12,7 +12,7 @@
 
 int cmd_detach(int argc, char **argv)
 {
-	char file[4096], bytes[32], fbytes[32], secs[32], *reply;
+	char file[4096], bytes[32], fbytes[32], secs[32], events[32], *reply;
 	long pid;
 	int fd;
 
@@ -30,9 +30,11 @@ int cmd_detach(int argc, char **argv)
 	reply = control_read_reply(fd);
 	close(fd);
 	if (!strncmp(reply, "done ", 5)) {
-		printf("memattach: capture of %ld written to %s (%s s, %s "
-		       "bytes of records, %s bytes on disk)\n", pid,
+		printf("memattach: capture of %ld written to %s (%s events "
+		       "in %s s, %s bytes of records, %s bytes on disk)\n", pid,
 		       control_reply_field(reply, "done", file, sizeof(file)),
+		       control_reply_field(reply, "events", events,
+					   sizeof(events)),
 		       control_reply_field(reply, "seconds", secs, sizeof(secs)),
 		       control_reply_field(reply, "bytes", bytes, sizeof(bytes)),
 		       control_reply_field(reply, "file_bytes", fbytes,

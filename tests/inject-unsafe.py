@@ -49,6 +49,14 @@ try:
     check("safe to borrow" in line and "inside system" in line,
           "unclear refusal: %r" % line)
     check(not os.path.exists(os.path.join(d, "one.bin")), "left a file")
+    # With -f over an existing file, a failed attach leaves it alone.
+    with open(os.path.join(d, "old.bin"), "w") as f:
+        f.write("keep")
+    p = attach(t.pid, "--duration", "0.3", "-f", "-o",
+               os.path.join(d, "old.bin"), payload=payload)
+    check_one_error_line(p, "only thread unsafe, -f")
+    with open(os.path.join(d, "old.bin")) as f:
+        check(f.read() == "keep", "-f: the old file was lost")
     check(t.wait(timeout=30) == 0, "target exit %s" % t.returncode)
     print("refused: " + line)
 finally:
