@@ -55,6 +55,13 @@ int inject_syscall(struct inject_ctl *ctl, long nr, long *ret,
 int inject_call(struct inject_ctl *ctl, uint64_t fn, uint64_t *ret,
 		uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		uint64_t a4, uint64_t a5);
+/*
+ * Where strings and results for the remote calls can go: 256 bytes of the
+ * borrowed thread's stack below its red zone, which nothing of the thread
+ * uses while we hold it and calls are set up below.  Nothing to map in
+ * the target, nothing to unmap, nothing left behind.
+ */
+uint64_t inject_scratch(struct inject_ctl *ctl, size_t *len);
 /* Read or write the target's memory (read-only pages too). */
 int inject_peek(struct inject_ctl *ctl, uint64_t addr, void *buf, size_t len);
 int inject_poke(struct inject_ctl *ctl, uint64_t addr, const void *buf,

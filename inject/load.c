@@ -18,8 +18,7 @@
 
 #define START_SYMBOL "memattach_payload_start"
 #define MEMFD_PREFIX "memattach-payload-"
-#define SCRATCH_SIZE 4096
-#define SCRATCH_FDS 2048	/* where socketpair writes its two fds */
+#define SCRATCH_FDS 128		/* where socketpair writes its two fds */
 
 struct payload_file {
 	uint8_t *bytes;
@@ -340,11 +339,11 @@ static int inject_steps(struct session *s, const char *path,
 	long ret, theirs = -1;
 	pid_t pid = inject_pid(s->ctl);
 
-	if (remote(s, SYS_mmap, &ret, 0, SCRATCH_SIZE,
-		   PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		   (uint64_t)-1, 0, "mmap"))
-		return -1;
-	s->scratch = (uint64_t)ret;
+	size_t room;
+
+	s->scratch = inject_scratch(s->ctl, &room);
+	if (!s->scratch || room < SCRATCH_FDS + 2 * sizeof(int))
+		return inject_fail(s->err, s->errlen, "no scratch memory");
 	if (!reused && load(s, p, dlopen_addr, dlerror_addr))
 		return -1;
 	if (find_start(pid, path, p, &start, s->err, s->errlen))
@@ -423,9 +422,6 @@ int inject_payload(pid_t pid, const char *payload_path, uint32_t flags,
 	if (s.memfd >= 0)
 		inject_syscall(s.ctl, SYS_close, &ret, (uint64_t)s.memfd, 0, 0,
 			       0, 0, 0);
-	if (s.scratch)
-		inject_syscall(s.ctl, SYS_munmap, &ret, s.scratch,
-			       SCRATCH_SIZE, 0, 0, 0, 0);
 cure:
 	if (inject_cure(s.ctl) && !rc)
 		rc = ctl_error(&s);

@@ -156,6 +156,12 @@ int inject_syscall(struct inject_ctl *ctl, long nr, long *ret,
 	return 0;
 }
 
+uint64_t inject_scratch(struct inject_ctl *ctl, size_t *len)
+{
+	*len = ARCH_SCRATCH_SIZE;
+	return ctl->regs_saved ? arch_scratch(&ctl->saved_regs) : 0;
+}
+
 static bool is_fault(int sig)
 {
 	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||

@@ -129,15 +129,19 @@ long arch_syscall_result(const arch_regs *r)
 	return (long)r->rax;
 }
 
+uint64_t arch_scratch(const arch_regs *r)
+{
+	/* Below the red zone: no code of the thread keeps anything there
+	 * while it is stopped. */
+	return (r->rsp - ARCH_RED_ZONE - ARCH_SCRATCH_SIZE) &
+	       ~(uint64_t)(ARCH_STACK_ALIGN - 1);
+}
+
 uint64_t arch_call_stack(const arch_regs *r)
 {
-	/* Below the red zone (and a little more, for a signal frame that may
-	 * have been set up there), aligned so that rsp + 8 is 16-aligned at
+	/* Below the scratch area, aligned so that rsp + 8 is 16-aligned at
 	 * the callee's first instruction, as after a "call". */
-	uint64_t sp = r->rsp - ARCH_RED_ZONE - 256;
-
-	sp &= ~(uint64_t)(ARCH_STACK_ALIGN - 1);
-	return sp - 8;
+	return arch_scratch(r) - 8;
 }
 
 void arch_setup_call(arch_regs *r, uint64_t fn, uint64_t sp,

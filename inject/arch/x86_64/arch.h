@@ -17,6 +17,9 @@ typedef struct user_regs_struct arch_regs;
 #define ARCH_RED_ZONE 128
 #define ARCH_STACK_ALIGN 16
 #define ARCH_NR_ARGS 6
+/* Bytes below the red zone lent to the injector for strings and results;
+ * calls are set up below them. */
+#define ARCH_SCRATCH_SIZE 256
 
 int arch_get_regs(pid_t tid, arch_regs *r);
 int arch_set_regs(pid_t tid, const arch_regs *r);
@@ -62,6 +65,8 @@ void arch_setup_call(arch_regs *r, uint64_t fn, uint64_t sp,
 		     const uint64_t args[ARCH_NR_ARGS]);
 /* Where to store the return address for a call made from regs r. */
 uint64_t arch_call_stack(const arch_regs *r);
+/* The ARCH_SCRATCH_SIZE bytes of stack the injector may use. */
+uint64_t arch_scratch(const arch_regs *r);
 uint64_t arch_call_result(const arch_regs *r);
 
 #endif /* INJECT_ARCH_H */
