@@ -98,7 +98,9 @@ int ctl_wait_stop(struct inject_ctl *ctl, struct inject_thread *t)
 			hold_signal(&t->held, t->tid, sig);
 			return 0;
 		}
-		if (ptrace(PTRACE_CONT, t->tid, NULL, (void *)(long)sig) < 0)
+		/* Let it take this one, and stop it again right after. */
+		if (ptrace(PTRACE_CONT, t->tid, NULL, (void *)(long)sig) < 0 ||
+		    ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) < 0)
 			return ctl_fail(ctl, "resuming thread %d: %s",
 					(int)t->tid, strerror(errno));
 		t->stopped = false;
