@@ -37,7 +37,7 @@ struct inject_ctl {
 	arch_regs saved_regs;		/* the borrowed thread, as found */
 	struct arch_fpstate *saved_fp;
 	bool regs_saved, regs_dirty;
-	struct held_signal held[4];	/* arrived during remote work */
+	struct held_signal held[64];	/* arrived during remote work */
 	int nheld;
 	uint64_t syscall_insn;		/* an executable "syscall" */
 	struct unsafe_ranges *unsafe;	/* read before stopping anything */

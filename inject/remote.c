@@ -76,9 +76,15 @@ static int find_syscall_insn(struct inject_ctl *ctl)
 static void hold(struct inject_ctl *ctl, pid_t tid, int sig)
 {
 	struct held_signal *h;
+	int i;
 
+	/* A standard signal already pending is merged by the kernel too;
+	 * real-time signals queue, each one counts. */
+	for (i = 0; sig < SIGRTMIN && i < ctl->nheld; i++)
+		if (ctl->held[i].sig == sig)
+			return;
 	if (ctl->nheld == (int)(sizeof(ctl->held) / sizeof(ctl->held[0])))
-		return;		/* same signal again: standard signals merge */
+		return;
 	h = &ctl->held[ctl->nheld++];
 	h->sig = sig;
 	h->have_info = ptrace(PTRACE_GETSIGINFO, tid, NULL, h->info) == 0;
