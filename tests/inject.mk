@@ -22,3 +22,9 @@ INJECT_TESTS = \
 EXTRA_DIST += tests/inject-restart-target.py tests/inject-signals-target.py
 TESTS += $(INJECT_TESTS)
 EXTRA_DIST += $(INJECT_TESTS) tests/injectlib.py
+
+# The injector's core on a plain C child: malloc safety, remote calls.
+check_PROGRAMS += tests/inject-unit
+tests_inject_unit_SOURCES = tests/inject-unit.c
+tests_inject_unit_LDADD = libinject.a $(LIBUNWIND_LIBS) $(LIBELF_LIBS)
+TESTS += tests/inject-unit
