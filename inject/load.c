@@ -88,7 +88,8 @@ static int payload_loaded(const struct map_entry *maps, size_t n,
 		if (is_memfd_of(&maps[i], p->name))
 			return 1;
 	for (i = 0; i < n; i++)
-		if (is_memfd_of(&maps[i], MEMFD_PREFIX))
+		if (!strncmp(maps[i].path, "/memfd:" MEMFD_PREFIX,
+			     strlen("/memfd:" MEMFD_PREFIX)))
 			return inject_fail(err, errlen, "%d: another version "
 					   "of the memattach payload is "
 					   "already loaded; attach with the "
@@ -338,7 +339,6 @@ static int inject_steps(struct session *s, const char *path,
 	uint64_t start, rc64, t0;
 	long ret, theirs = -1;
 	pid_t pid = inject_pid(s->ctl);
-
 	size_t room;
 
 	s->scratch = inject_scratch(s->ctl, &room);

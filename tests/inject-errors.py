@@ -118,6 +118,17 @@ try:
     check(first.returncode == 0, "first capture: exit %d: %s" %
           (first.returncode, err))
     check(target.poll() is None, "the target died")
+
+    # Another build of the payload while this one is loaded: refused.
+    other = os.path.join(d, "other-payload.so")
+    with open(TESTLIB, "rb") as f, open(other, "wb") as g:
+        g.write(f.read() + b"\0")
+    p = attach(target.pid, "--duration", "1", "-o",
+               os.path.join(d, "other.bin"), payload=other)
+    line = check_one_error_line(p, "other version")
+    check("another version" in line, "other version: %r" % line)
+    print("other version: ok: " + line)
+    check(target.poll() is None, "the target died")
 finally:
     target.kill()
     target.wait()
