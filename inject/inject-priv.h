@@ -25,6 +25,7 @@ struct inject_thread {
 	bool stopped;		/* in a ptrace stop we caused */
 	bool gone;		/* exited while we looked */
 	bool group_stop;	/* it was stopped by SIGSTOP & co. */
+	bool stuck;		/* seized, but would not stop in time */
 	struct held_signal held;	/* from a signal-delivery-stop */
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "inject-priv.h"
@@ -55,19 +56,91 @@ static void hold_signal(struct held_signal *h, pid_t tid, int sig)
 }
 
 /*
+ * A thread in uninterruptible sleep (disk or NFS I/O, a vfork parent)
+ * stops only when that ends.  Rather than keep the rest of the process
+ * stopped meanwhile, give up after this long.
+ */
+#define STOP_TIMEOUT_NS (2ull * 1000000000ull)
+
+/* waitpid with a deadline: the tracer gets SIGCHLD at every stop of a
+ * tracee, so wait for that signal between tries (SIGCHLD is blocked for
+ * the while, and taken). */
+static pid_t wait_deadline(pid_t tid, int *status, uint64_t deadline)
+{
+	sigset_t chld, old;
+	pid_t r;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &chld, &old);
+	for (;;) {
+		uint64_t now, left;
+		struct timespec ts;
+
+		r = waitpid(tid, status, __WALL | WNOHANG);
+		if (r != 0)
+			break;
+		now = inject_now_ns();
+		if (now >= deadline) {
+			errno = ETIMEDOUT;
+			r = -1;
+			break;
+		}
+		left = deadline - now;
+		if (left > 10000000u)
+			left = 10000000u;	/* in case a SIGCHLD was eaten */
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)left;
+		sigtimedwait(&chld, NULL, &ts);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
+static void read_wchan(pid_t pid, pid_t tid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/wchan", (int)pid,
+		 (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, buf, len - 1);
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = 0;
+}
+
+/*
  * Wait for t's next stop.  Returns 0 when t is stopped, 1 if it exited,
- * -1 on error.  Signals that stop it are held in t->held (one at a time;
- * a second one is let through at once).
+ * -1 on error (or when it does not stop within STOP_TIMEOUT_NS).  Signals
+ * that stop it are held in t->held (one at a time; a second one is let
+ * through at once).
  */
 int ctl_wait_stop(struct inject_ctl *ctl, struct inject_thread *t)
 {
+	uint64_t deadline = inject_now_ns() + STOP_TIMEOUT_NS;
+
 	for (;;) {
 		int status, event, sig;
-		pid_t r = waitpid(t->tid, &status, __WALL);
+		pid_t r = wait_deadline(t->tid, &status, deadline);
 
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == ETIMEDOUT) {
+				char wchan[64];
+
+				read_wchan(ctl->pid, t->tid, wchan,
+					   sizeof(wchan));
+				t->stuck = true;
+				return ctl_fail(ctl, "thread %d does not stop "
+						"(in uninterruptible sleep%s%s?); "
+						"nothing was changed",
+						(int)t->tid, wchan[0] ? " in " : "",
+						wchan);
+			}
 			if (errno == ECHILD) {
 				t->gone = true;
 				t->stopped = false;
@@ -205,6 +278,12 @@ int ctl_detach(struct inject_ctl *ctl, struct inject_thread *t)
 
 	if (t->gone)
 		return 0;
+	if (t->stuck) {
+		/* Seized but never stopped: PTRACE_DETACH needs a stop.  The
+		 * kernel detaches it when this process exits. */
+		t->gone = true;
+		return 0;
+	}
 	if (!t->stopped) {
 		/* Only a stopped tracee can be detached. */
 		if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) < 0) {
