@@ -360,6 +360,8 @@ static int start_capture(int fd, uint32_t flags)
 	rec_time(0, rss_bytes());
 	stream_recording = true;
 	stream_unlock();
+	if (capture_flags & PAYLOAD_FLAG_PYMALLOC)
+		pymalloc_want(1);
 	if (start_writer()) {
 		got_restore_all();
 		stream_lock();

@@ -41,6 +41,22 @@ static inline int recording(void)
 	return __atomic_load_n(&stream_recording, __ATOMIC_RELAXED);
 }
 
+/* The interpreter started finalizing: stop taking events (the writer
+ * flushes and ends the capture when the process exits or memattach
+ * stops it).  Returns 1 if so. */
+static int ended_by_finalization(void)
+{
+	if (!pyframes_finalizing())
+		return 0;
+	stream_lock();
+	if (stream_recording) {
+		stream_recording = false;
+		rec_info("ended=interpreter finalizing\n");
+	}
+	stream_unlock();
+	return 1;
+}
+
 /* The innermost native frames are the payload's own (this function and
  * the hook, however the compiler inlined them): drop them by address. */
 static size_t own_frames_dropped(struct thread_rec *t, size_t n)
@@ -60,7 +76,7 @@ void hooks_record_alloc(unsigned kind, void *ptr, size_t size)
 	struct thread_rec *t;
 	size_t n, nn = 0;
 
-	if (!recording())
+	if (!recording() || ended_by_finalization())
 		return;
 	t = thread_rec_self();
 	if (!t)
@@ -83,7 +99,7 @@ void hooks_record_free(unsigned kind, void *ptr, size_t size)
 {
 	struct thread_rec *t;
 
-	if (!recording())
+	if (!recording() || ended_by_finalization())
 		return;
 	t = thread_rec_self();
 	if (!t)

@@ -39,10 +39,39 @@ static const struct py_layout layouts[] = {
 	{ 0x030d, 0, 72, 0, 8, 56, 70, 0, 112, 128, 68, 184, 200, 40, 56 },
 };
 
+/*
+ * CPython's line-table cursor (Include/cpython/code.h, the same 3.11 to
+ * 3.13).  PyCode_Addr2Line starts every lookup from the top of the table,
+ * which makes the first sight of each line of a 100,000-line function a
+ * walk of the whole table; keeping a cursor per code object and moving it
+ * with _PyCode_CheckLineNumber costs the distance between the lines.
+ */
+struct line_cursor {
+	int ar_start, ar_end, ar_line;
+	struct {	/* a struct of its own in CPython: 8-byte aligned */
+		int computed_line;
+		const uint8_t *lo_next, *limit;
+	} opaque;
+};
+_Static_assert(sizeof(struct line_cursor) == 40, "PyCodeAddressRange");
+
+#define CURSOR_SLOTS 256
+static struct {
+	uintptr_t code, linetable;
+	struct line_cursor c;
+} cursors[CURSOR_SLOTS];
+
+#define CO_LINETABLE 136	/* PyBytesObject *, 3.11 to 3.13 */
+#define BYTES_SIZE 16
+#define BYTES_DATA 32
+
+static int (*check_line_number)(int lasti, struct line_cursor *c);
+
 static const struct py_layout *L;
 static void *(*get_this_thread_state)(void);
 static int (*code_addr2line)(void *code, int offset);
 static char version_text[32];
+static int (*is_finalizing)(void);
 
 #define AT(base, off, type) (*(type *)((uintptr_t)(base) + (off)))
 
@@ -56,6 +85,12 @@ int pyframes_init(char *why, size_t len)
 		dlsym(RTLD_DEFAULT, "PyGILState_GetThisThreadState");
 	code_addr2line = (int (*)(void *, int))
 		dlsym(RTLD_DEFAULT, "PyCode_Addr2Line");
+	check_line_number = (int (*)(int, struct line_cursor *))
+		dlsym(RTLD_DEFAULT, "_PyCode_CheckLineNumber");
+	is_finalizing = (int (*)(void))dlsym(RTLD_DEFAULT, "Py_IsFinalizing");
+	if (!is_finalizing)	/* before 3.13 it had an underscore */
+		is_finalizing = (int (*)(void))
+			dlsym(RTLD_DEFAULT, "_Py_IsFinalizing");
 	if (!get_this_thread_state || !code_addr2line) {
 		snprintf(why, len, "no Python interpreter in this process");
 		return -1;
@@ -79,6 +114,11 @@ int pyframes_init(char *why, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+int pyframes_finalizing(void)
+{
+	return is_finalizing && is_finalizing();
 }
 
 const char *pyframes_version(void)
@@ -221,6 +261,33 @@ static void read_str(uintptr_t s, char *out, size_t len)
 	out[o] = 0;
 }
 
+static int line_of(uintptr_t code, int offset)
+{
+	uintptr_t table;
+	size_t slot;
+
+	if (!check_line_number)
+		return code_addr2line((void *)code, offset);
+	table = AT(code, CO_LINETABLE, uintptr_t);
+	if (!table)
+		return code_addr2line((void *)code, offset);
+	slot = (code >> 4) % CURSOR_SLOTS;
+	if (cursors[slot].code != code || cursors[slot].linetable != table) {
+		struct line_cursor *c = &cursors[slot].c;
+
+		cursors[slot].code = code;
+		cursors[slot].linetable = table;
+		c->opaque.lo_next = (const uint8_t *)(table + BYTES_DATA);
+		c->opaque.limit = c->opaque.lo_next +
+				  AT(table, BYTES_SIZE, intptr_t);
+		c->ar_start = -1;
+		c->ar_end = 0;
+		c->ar_line = -1;
+		c->opaque.computed_line = AT(code, L->co_firstlineno, int32_t);
+	}
+	return check_line_number(offset, &cursors[slot].c);
+}
+
 void pyframes_describe(const struct py_frame_ref *f, char *function,
 		       size_t flen, char *file, size_t filelen,
 		       uint32_t *line)
@@ -229,6 +296,6 @@ void pyframes_describe(const struct py_frame_ref *f, char *function,
 
 	read_str(AT(f->code, L->co_qualname, uintptr_t), function, flen);
 	read_str(AT(f->code, L->co_filename, uintptr_t), file, filelen);
-	l = code_addr2line((void *)f->code, f->offset);
+	l = line_of(f->code, f->offset);
 	*line = l > 0 ? (uint32_t)l : 0;
 }

@@ -24,6 +24,14 @@ int pyframes_init(char *why, size_t len);
 const char *pyframes_version(void);
 
 /*
+ * Whether the interpreter is tearing itself down (Py_FinalizeEx has run
+ * the atexit callbacks and is freeing modules).  What it frees then is
+ * shutdown noise, not the program's memory: the capture ends there, so
+ * that "live at the end" means live when the program finished.
+ */
+int pyframes_finalizing(void);
+
+/*
  * The calling thread's Python frames, innermost first; returns how many
  * (at most max; the outermost beyond max are dropped).  0 when the thread
  * has no Python thread state or runs no Python code.  Safe inside malloc:

@@ -164,6 +164,8 @@ static void schedule(void)
 
 void pymalloc_poll_main(void)
 {
+	if (!is_initialized())
+		return;	/* run mode: the interpreter is still starting */
 	pymalloc_main_poll = 0;
 	if ((!!installed != !!wanted) && !scheduled)
 		schedule();
@@ -172,12 +174,15 @@ void pymalloc_poll_main(void)
 void pymalloc_want(int on)
 {
 	wanted = on;
-	if (resolve() || !is_initialized())
+	if (resolve())
 		return;
 	if ((!!installed != !!on) && !scheduled) {
-		if (schedule_from_main_only)
-			pymalloc_main_poll = 1;
-		else
+		/* The main thread's next allocation schedules the call from
+		 * the thread that runs it: the quickest way in.  From 3.12 on
+		 * another thread may schedule it too, which covers a main
+		 * thread that does not allocate. */
+		pymalloc_main_poll = 1;
+		if (!schedule_from_main_only && is_initialized())
 			schedule();
 	}
 }

@@ -309,8 +309,9 @@ static enum step decode_one(struct decoder *d, struct cursor *cur, bool apply)
 		break;
 	case WIRE_LOST:
 		UV(a);
-		if (apply)
-			cap->lost += a;
+		if (apply)	/* saturate: a count, not a wrap-around */
+			cap->lost = a > UINT64_MAX - cap->lost ? UINT64_MAX
+							       : cap->lost + a;
 		break;
 	default:
 		switch (WIRE_TAG_CLASS(tag)) {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -112,6 +113,8 @@ int html_page_write(const struct report_options *o, const char *report,
 	const struct html_asset *tmpl = html_asset_find(template_name);
 	char *path;
 	FILE *out;
+	struct stat st;
+	bool regular = false;
 	int fd, rc, to_stdout = o->output && !strcmp(o->output, "-");
 	static char buf[1 << 16];
 
@@ -130,11 +133,15 @@ int html_page_write(const struct report_options *o, const char *report,
 			free(path);
 			return -1;
 		}
+		/* A partial page is removed on failure, but only a regular
+		 * file: -f may have opened a device or a FIFO. */
+		regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 		out = fdopen(fd, "w");
 		if (!out) {
 			perror_msg("%s", path);
 			close(fd);
-			unlink(path);
+			if (regular)
+				unlink(path);
 			free(path);
 			return -1;
 		}
@@ -152,7 +159,7 @@ int html_page_write(const struct report_options *o, const char *report,
 			perror_msg("%s", path);
 			rc = -1;
 		}
-		if (rc < 0)
+		if (rc < 0 && regular)
 			unlink(path);
 		else
 			printf("Wrote %s\n", path);

@@ -29,6 +29,7 @@ struct module {
 	uint64_t bias;
 	enum module_state state;
 	Dwfl_Module *dwfl_module;
+	struct sym_table *symbols;	/* built at its first address */
 };
 
 struct mapping {
@@ -48,6 +49,7 @@ struct symbolizer {
 	Dwfl *dwfl;
 	struct strtab strings;
 	struct addr_cache cache;
+	struct scope_index *scopes;
 	struct module *modules;
 	size_t nmodules, modules_alloc;
 	struct mapping *mappings;
@@ -90,6 +92,7 @@ struct symbolizer *symbolizer_new(void)
 		error_msg_and_die("libdwfl: %s", dwfl_error());
 	strtab_init(&s->strings);
 	addr_cache_init(&s->cache);
+	s->scopes = scope_index_new();
 	s->mappings_sorted = true;
 	return s;
 }
@@ -98,6 +101,9 @@ void symbolizer_free(struct symbolizer *s)
 {
 	if (!s)
 		return;
+	for (size_t i = 0; i < s->nmodules; i++)
+		sym_table_free(s->modules[i].symbols);
+	scope_index_free(s->scopes);
 	dwfl_end(s->dwfl);
 	strtab_free(&s->strings);
 	addr_cache_free(&s->cache);
@@ -370,6 +376,26 @@ static void die_call_site(Dwarf_Die *die, const char **file, uint32_t *line)
 	*file = dwarf_filesrc(files, index, NULL, NULL);
 }
 
+/* Whether symbol is name plus a compiler suffix (".cold", ".isra.0"). */
+static bool is_clone_of(const char *symbol, const char *name)
+{
+	size_t len = strlen(name);
+
+	return strncmp(symbol, name, len) == 0 && symbol[len] == '.';
+}
+
+/* A symbol's name without its version ("__libc_start_main@@GLIBC_2.34"
+ * in glibc's symbol table): the version is not part of what was called. */
+static const char *intern_symbol(struct symbolizer *s, const char *symbol)
+{
+	const char *at = strchr(symbol, '@');
+
+	if (!at || at == symbol)
+		return strtab_intern(&s->strings, symbol);
+	return strtab_intern_fmt(&s->strings, "%.*s", (int)(at - symbol),
+				 symbol);
+}
+
 static size_t offset_frame(struct symbolizer *s, const struct module *m,
 			   const struct mapping *map, uint64_t addr,
 			   struct sym_frame *out)
@@ -385,23 +411,21 @@ static size_t offset_frame(struct symbolizer *s, const struct module *m,
 
 /* Resolve addr (already moved into the call for return addresses) in a
  * module libdwfl knows. */
-static size_t dwfl_frames(struct symbolizer *s, const struct module *m,
+static size_t dwfl_frames(struct symbolizer *s, struct module *m,
 			  const struct mapping *map, uint64_t addr,
 			  struct sym_frame *out)
 {
+	Dwarf_Die chain[MAX_FRAMES_PER_ADDRESS], *cu;
 	Dwfl_Module *mod = m->dwfl_module;
-	const char *symbol, *file = NULL, *subprogram = NULL;
-	Dwarf_Die *cu, *scopes = NULL;
-	GElf_Off symbol_offset;
+	const char *symbol, *file = NULL;
 	Dwarf_Addr bias;
 	Dwfl_Line *line;
-	GElf_Sym sym;
 	uint32_t lineno = 0;
-	size_t n = 0;
-	int nscopes, i;
+	size_t n = 0, depth = 0, i;
 
-	symbol = dwfl_module_addrinfo(mod, addr, &symbol_offset, &sym, NULL,
-				      NULL, NULL);
+	if (!m->symbols)
+		m->symbols = sym_table_build(mod);
+	symbol = sym_table_lookup(m->symbols, addr);
 	line = dwfl_module_getsrc(mod, addr);
 	if (line) {
 		int l = 0;
@@ -410,22 +434,18 @@ static size_t dwfl_frames(struct symbolizer *s, const struct module *m,
 		lineno = l > 0 ? (uint32_t)l : 0;
 	}
 	cu = dwfl_module_addrdie(mod, addr, &bias);
-	nscopes = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
-	/* Scopes run from the innermost out: each inlined subroutine is a
-	 * frame at the current position, and its call site becomes the
-	 * position of the frame around it. */
-	for (i = 0; i < nscopes; i++) {
-		int tag = dwarf_tag(&scopes[i]);
+	if (cu)
+		depth = scope_chain(s->scopes, cu, addr - bias, chain,
+				    MAX_FRAMES_PER_ADDRESS - 1);
+	/* From the innermost scope out: each inlined subroutine is a frame
+	 * at the current position, and its call site becomes the position
+	 * of the frame around it.  chain[0] is the subprogram. */
+	for (i = depth; i-- > 1;) {
+		const char *name;
 
-		if (tag == DW_TAG_subprogram) {
-			subprogram = die_name(&scopes[i]);
-			break;
-		}
-		if (tag != DW_TAG_inlined_subroutine ||
-		    n == MAX_FRAMES_PER_ADDRESS - 1)
+		if (dwarf_tag(&chain[i]) != DW_TAG_inlined_subroutine)
 			continue;
-		const char *name = die_name(&scopes[i]);
-
+		name = die_name(&chain[i]);
 		out[n++] = (struct sym_frame){
 			.function = strtab_intern(&s->strings,
 						  name ? name : "??"),
@@ -434,15 +454,22 @@ static size_t dwfl_frames(struct symbolizer *s, const struct module *m,
 			.line = lineno,
 			.inlined = true,
 		};
-		die_call_site(&scopes[i], &file, &lineno);
+		die_call_site(&chain[i], &file, &lineno);
 	}
-	free(scopes);
-	if (!symbol)
-		symbol = subprogram;
+	if (depth > 0) {
+		const char *dwarf_name = die_name(&chain[0]);
+
+		/* GCC's clones read "list_new_prealloc.lto_priv.0" or
+		 * "f.cold" in the symbol table; the source name is
+		 * clearer and groups the clones of one function. */
+		if (dwarf_name && (!symbol ||
+				   is_clone_of(symbol, dwarf_name)))
+			symbol = dwarf_name;
+	}
 	if (!symbol)
 		return n + offset_frame(s, m, map, addr, &out[n]);
 	out[n++] = (struct sym_frame){
-		.function = strtab_intern(&s->strings, symbol),
+		.function = intern_symbol(s, symbol),
 		.file = strtab_intern(&s->strings, file ? file : m->path),
 		.line = lineno,
 	};
@@ -453,7 +480,7 @@ static size_t resolve_uncached(struct symbolizer *s, uint64_t addr,
 			       struct sym_frame *out)
 {
 	const struct mapping *map;
-	const struct module *m;
+	struct module *m;
 
 	if (s->pending)
 		report_pending(s);

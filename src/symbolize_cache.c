@@ -117,13 +117,26 @@ const char *strtab_intern(struct strtab *t, const char *s)
 
 const char *strtab_intern_fmt(struct strtab *t, const char *fmt, ...)
 {
-	char buf[512];
+	char buf[512], *big;
+	const char *ret;
 	va_list ap;
+	int len;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	return strtab_intern(t, buf);
+	if (len < 0)
+		return strtab_intern(t, "");
+	if ((size_t)len < sizeof(buf))
+		return strtab_intern(t, buf);
+	/* Long C++ names do exist: no truncation. */
+	big = xmalloc((size_t)len + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)len + 1, fmt, ap);
+	va_end(ap);
+	ret = strtab_intern(t, big);
+	free(big);
+	return ret;
 }
 
 struct addr_cache_slot {

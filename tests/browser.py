@@ -295,7 +295,11 @@ class Page:
     def screenshot(self, path, full_page=False):
         params = {"format": "png"}
         if full_page:
+            size = self.send("Page.getLayoutMetrics")["cssContentSize"]
             params["captureBeyondViewport"] = True
+            params["clip"] = {"x": 0, "y": 0, "scale": 1,
+                              "width": size["width"],
+                              "height": size["height"]}
         data = self.send("Page.captureScreenshot", params)["data"]
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as f:

@@ -11,6 +11,7 @@ import time
 MEMATTACH = os.environ.get("MEMATTACH", "memattach")
 PAYLOAD = os.environ.get("MEMATTACH_PAYLOAD", "")
 WORKLOADS = os.environ.get("WORKLOADS", "")
+TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 PYTHON = "/usr/bin/python3"          # Debian's interpreter: the main target
 SKIP = 77
 HARD_ERROR = 99

@@ -6,7 +6,8 @@ The record stream is built here from payload/wire.h's encoding, then
 compressed by the `lz4` command-line tool (LZ4 frame format, 64 KiB
 linked blocks with block checksums, like memattach's writer) after the
 16-byte file header.  Used as a module by tests/reader-*.py and as a
-command:  make_capture.py SCENARIO OUT [N]   (SCENARIO: seed, big, empty)
+command:  make_capture.py SCENARIO OUT [N]   (SCENARIO: seed, seed3, native,
+big, empty)
 """
 import struct
 import subprocess
@@ -257,6 +258,26 @@ def medium_capture(n=20000):
     return cap
 
 
+def native_capture():
+    """Native stacks: a mapping of the interpreter, and one allocation
+    whose native stack has two eval frames for two Python groups."""
+    cap = Capture()
+    cap.header("format_version=1\npid=99\nargv=native\nmode=run\n"
+               "options=--native\n")
+    cap.info("python_version=3.11.2\n")
+    base = 0x555555554000
+    cap.mapping(base, base + 0x400000, 0, "/usr/bin/python3.11",
+                bytes(range(20)))
+    py = cap.stack([MODULE, A, B, C], entries=[0, 2])
+    pcs = [base + 0x1000 * k for k in (1, 2, 3, 4, 5, 6)]
+    nat = cap.native_stack(pcs)
+    cap.thread(MAIN_TID, "MainThread")
+    cap.alloc(0x100000, 4096, py, MALLOC, native=nat)
+    cap.alloc(0x200000, 512, py, MALLOC)
+    cap.end()
+    return cap
+
+
 BIG_THREADS = (1000, 1001, 1002, 1003)
 BIG_BLOCKS = 1024          # blocks per thread per round
 BIG_BASE = 0x10000000
@@ -312,13 +333,15 @@ def big_expect(rounds):
 
 def main(argv):
     if len(argv) < 3:
-        sys.stderr.write("usage: make_capture.py seed|big|empty OUT [N]\n")
+        sys.stderr.write("usage: make_capture.py seed|seed3|native|big|empty OUT [N]\n")
         return 2
     kind, out = argv[1], argv[2]
     if kind == "seed":
         seed_capture().write(out)
     elif kind == "seed3":
         seed_capture(frames=3).write(out)
+    elif kind == "native":
+        native_capture().write(out)
     elif kind == "big":
         big_capture(int(argv[3]) if len(argv) > 3 else 10000000)[0] \
             .write(out)

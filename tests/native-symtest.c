@@ -31,6 +31,25 @@ symtest_inlined(int *line)
 	return ret;
 }
 
+/* Two levels: symtest_inlined inlined into symtest_middle, inlined into
+ * symtest_nested. */
+static inline __attribute__((always_inline)) uintptr_t
+symtest_middle(int *line, int *middle_line)
+{
+	uintptr_t ret = symtest_inlined(line); *middle_line = __LINE__;
+
+	KEEP(ret);
+	return ret;
+}
+
+uintptr_t symtest_nested(int *lines)
+{
+	uintptr_t ret = symtest_middle(&lines[0], &lines[1]); lines[2] = __LINE__;
+
+	KEEP(ret);
+	return ret;
+}
+
 uintptr_t symtest_outer(int *line, int *outer_line)
 {
 	uintptr_t ret = symtest_inlined(line); *outer_line = __LINE__;

@@ -13,7 +13,7 @@ for f in "$@"; do
 	# in an asset would end that element early.
 	if grep -qi '</script\|</style' "$f" && \
 	   case "$f" in *.html) false ;; *) true ;; esac; then
-		echo "embed.sh: $f: contains a closing </script> or </style>" >&2
+		echo "embed.sh: $f: holds a closing </script> or </style>" >&2
 		exit 1
 	fi
 	echo "static const char asset_$n[] = {"
