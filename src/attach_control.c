@@ -218,6 +218,10 @@ static void serve_one(struct control_server *srv, int fd)
 		while (!srv->done)
 			pthread_cond_wait(&srv->cond, &srv->lock);
 		pthread_mutex_unlock(&srv->lock);
+		/* Free the name before answering: whoever asked may attach
+		 * again the moment it has the answer. */
+		close(srv->listen_fd);
+		srv->listen_fd = -1;
 		text = xasprintf("%s %s\nevents %lld\nbytes %llu\n"
 				 "file_bytes %llu\nseconds %.1f\n",
 				 srv->rc ? "failed" : "done", srv->file,
@@ -244,7 +248,7 @@ static void *control_thread(void *arg)
 		pthread_mutex_lock(&srv->lock);
 		done = srv->done;
 		pthread_mutex_unlock(&srv->lock);
-		if (done)
+		if (done || srv->listen_fd < 0)
 			break;
 		if (poll(&pfd, 1, 100) <= 0)
 			continue;
@@ -290,7 +294,8 @@ void control_finish(struct control_server *srv, int rc, long long events)
 	pthread_cond_broadcast(&srv->cond);
 	pthread_mutex_unlock(&srv->lock);
 	pthread_join(srv->thread, NULL);
-	close(srv->listen_fd);
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
 	free(srv->file);
 	free(srv);
 }
