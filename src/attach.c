@@ -433,12 +433,15 @@ int cmd_attach(int argc, char **argv)
 		perror_msg("%s", file);
 		rc = -1;
 	}
-	events = count_events(file);
+	events = rc ? -1 : count_events(file);
 	control_finish(srv, rc, events);
 	/* Detaching stops nothing: the payload's own writer thread puts the
 	 * hooks back.  The bench parses this line too. */
 	verbose_msg("target stopped 0.0 ms (detach)");
-	if (!o.quiet && !o.background)
+	if (rc)
+		error_msg("%s: the capture is incomplete (what was written "
+			  "before the error is readable)", file);
+	else if (!o.quiet && !o.background)
 		summary(file, &st, elapsed_s(&t0), events);
 	free(header);
 	free(opts);
