@@ -58,8 +58,8 @@ static int find_syscall_insn(struct inject_ctl *ctl)
 				p = memmem(buf, want, ARCH_SYSCALL_INSN,
 					   ARCH_SYSCALL_INSN_LEN);
 				if (p) {
-					ctl->syscall_insn =
-						m->start + off + (uint64_t)(p - buf);
+					ctl->syscall_insn = m->start + off +
+						(uint64_t)(p - buf);
 					break;
 				}
 			}

@@ -87,8 +87,9 @@ static pid_t wait_deadline(pid_t tid, int *status, uint64_t deadline)
 			break;
 		}
 		left = deadline - now;
+		/* not for ever, in case a SIGCHLD was taken elsewhere */
 		if (left > 10000000u)
-			left = 10000000u;	/* in case a SIGCHLD was eaten */
+			left = 10000000u;
 		ts.tv_sec = 0;
 		ts.tv_nsec = (long)left;
 		sigtimedwait(&chld, NULL, &ts);
@@ -135,11 +136,11 @@ int ctl_wait_stop(struct inject_ctl *ctl, struct inject_thread *t)
 				read_wchan(ctl->pid, t->tid, wchan,
 					   sizeof(wchan));
 				t->stuck = true;
-				return ctl_fail(ctl, "thread %d does not stop "
-						"(in uninterruptible sleep%s%s?); "
-						"nothing was changed",
-						(int)t->tid, wchan[0] ? " in " : "",
-						wchan);
+				return ctl_fail(ctl, "thread %d does not "
+						"stop (in uninterruptible "
+						"sleep%s%s?); nothing was "
+						"changed", (int)t->tid,
+						wchan[0] ? " in " : "", wchan);
 			}
 			if (errno == ECHILD) {
 				t->gone = true;

@@ -144,9 +144,11 @@ static int find_python(pid_t pid, struct inject_target *t,
 
 		if (!ver)
 			ver = version_from_name(exe, vbuf, sizeof(vbuf));
+		if (!ver)
+			ver = "before 3.11";
 		return inject_fail(err, errlen, "%d: Python %s is not "
 				   "supported (memattach supports 3.11 to "
-				   "3.13)", (int)pid, ver ? ver : "before 3.11");
+				   "3.13)", (int)pid, ver);
 	}
 	return inject_fail(err, errlen, "%d: not a Python process (%s has no "
 			   "Python interpreter)", (int)pid,

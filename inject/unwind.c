@@ -59,7 +59,7 @@ static const char *const unsafe_objects[] = { "libc", "libpthread", "libdl" };
 
 struct range {
 	uint64_t start, end;
-	char what[40];		/* a copy: the ELF it came from is closed */
+	char what[40];		/* a copy: its ELF is closed after */
 };
 
 /*
@@ -261,6 +261,14 @@ static int add_object(struct unsafe_ranges *u, pid_t pid,
 	return 0;
 }
 
+/* ld-linux-x86-64.so.2, ld-2.31.so, ld-musl-x86_64.so.1 */
+static bool is_loader(const struct map_entry *m)
+{
+	return map_is_library(m, "ld") || map_is_library(m, "ld-linux") ||
+	       map_is_library(m, "ld-linux-x86-64") ||
+	       map_is_library(m, "ld-musl-x86_64");
+}
+
 struct unsafe_ranges *unsafe_ranges_build(pid_t pid, int mem_fd)
 {
 	struct unsafe_ranges *u = calloc(1, sizeof(*u));
@@ -280,10 +288,7 @@ struct unsafe_ranges *unsafe_ranges_build(pid_t pid, int mem_fd)
 
 		/* All of the dynamic loader: its entry points are few,
 		 * its internal functions many and not in any table. */
-		if (m->perms[2] == 'x' && (map_is_library(m, "ld-linux-x86-64") ||
-					   map_is_library(m, "ld-linux") ||
-					   map_is_library(m, "ld-musl-x86_64") ||
-					   map_is_library(m, "ld")) &&
+		if (m->perms[2] == 'x' && is_loader(m) &&
 		    add_range(u, m->start, m->end, "the dynamic loader"))
 			goto fail;
 		if (m->offset != 0)

@@ -1,4 +1,4 @@
-/* attach.c: memattach PID: inject the payload into a running Python, capture. */
+/* attach.c: memattach PID: inject the payload into a running Python. */
 #include "config.h"
 
 #include <errno.h>
@@ -135,8 +135,8 @@ static char *default_output(const struct inject_target *t)
 
 	snprintf(comm, sizeof(comm), "%s", t->comm[0] ? t->comm : "python");
 	for (i = 0; comm[i]; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789._-", comm[i]))
+		if (!strchr("abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", comm[i]))
 			comm[i] = '_';
 	return xasprintf("memattach-%s.%d.bin", comm, (int)t->pid);
 }
@@ -409,7 +409,8 @@ int cmd_attach(int argc, char **argv)
 	if (replacing) {
 		out_fd = output_create(output, true);
 		if (out_fd < 0) {
-			close(res.sock);	/* the payload detaches on EOF */
+			/* the payload detaches on EOF */
+			close(res.sock);
 			return 1;
 		}
 	}

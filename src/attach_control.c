@@ -1,4 +1,4 @@
-/* attach_control.c: the "@memattach-PID" control socket of a running capture. */
+/* attach_control.c: "@memattach-PID", the control socket of a capture. */
 #include "config.h"
 
 #include <errno.h>

@@ -30,22 +30,23 @@ int cmd_detach(int argc, char **argv)
 	reply = control_read_reply(fd);
 	close(fd);
 	if (!strncmp(reply, "done ", 5)) {
+		control_reply_field(reply, "done", file, sizeof(file));
+		control_reply_field(reply, "events", events, sizeof(events));
+		control_reply_field(reply, "seconds", secs, sizeof(secs));
+		control_reply_field(reply, "bytes", bytes, sizeof(bytes));
+		control_reply_field(reply, "file_bytes", fbytes,
+				    sizeof(fbytes));
 		printf("memattach: capture of %ld written to %s (%s events "
-		       "in %s s, %s bytes of records, %s bytes on disk)\n", pid,
-		       control_reply_field(reply, "done", file, sizeof(file)),
-		       control_reply_field(reply, "events", events,
-					   sizeof(events)),
-		       control_reply_field(reply, "seconds", secs, sizeof(secs)),
-		       control_reply_field(reply, "bytes", bytes, sizeof(bytes)),
-		       control_reply_field(reply, "file_bytes", fbytes,
-				   sizeof(fbytes)));
+		       "in %s s, %s bytes of records, %s bytes on disk)\n",
+		       pid, file, events, secs, bytes, fbytes);
 		free(reply);
 		return 0;
 	}
 	if (!strncmp(reply, "failed ", 7))
 		error_msg("%ld: the capture ended with an error; what was "
 			  "written is in %s", pid,
-			  control_reply_field(reply, "failed", file, sizeof(file)));
+			  control_reply_field(reply, "failed", file,
+					      sizeof(file)));
 	else
 		error_msg("%ld: unexpected answer from the capture: %.60s",
 			  pid, reply[0] ? reply : "(nothing)");

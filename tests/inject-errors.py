@@ -57,8 +57,9 @@ check("itself" in line, "itself: %r" % line)
 print("itself: ok: " + line)
 
 # Unsupported Pythons (pyenv's, when present).
-old = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.1[0]*/bin/python3.1[0]")) +
-             glob.glob(os.path.expanduser("~/.pyenv/versions/3.[89]*/bin/python3.[89]")))
+PYENV = os.path.expanduser("~/.pyenv/versions")
+old = sorted(glob.glob(PYENV + "/3.10*/bin/python3.10") +
+             glob.glob(PYENV + "/3.[89]*/bin/python3.[89]"))
 for py in old[:2]:
     ver = os.path.basename(py)[len("python"):]
     with subprocess.Popen([py, "-c", "import time; time.sleep(100)"]) as t:

@@ -17,7 +17,7 @@
 #define EXPORT __attribute__((visibility("default")))
 
 EXPORT volatile int memattach_payload_state;
-EXPORT volatile int memattach_testlib_starts;	/* how many captures began */
+EXPORT volatile int memattach_testlib_starts;	/* captures begun */
 
 static void send_all(int fd, const void *buf, size_t len)
 {

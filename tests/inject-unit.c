@@ -99,7 +99,8 @@ static int libc_text(pid_t pid, uint64_t *lo, uint64_t *hi)
 	ssize_t n = proc_read_maps(pid, &maps), i;
 
 	for (i = 0; i < n; i++)
-		if (maps[i].perms[2] == 'x' && map_is_library(&maps[i], "libc")) {
+		if (maps[i].perms[2] == 'x' &&
+		    map_is_library(&maps[i], "libc")) {
 			*lo = maps[i].start;
 			*hi = maps[i].end;
 			free(maps);

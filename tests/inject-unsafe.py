@@ -15,7 +15,8 @@ payload = real_payload() or TESTLIB
 
 # The main thread in system(), a second thread asleep: borrow the second.
 code = ("import os, threading, time\n"
-        "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"
+        "threading.Thread(target=time.sleep, args=(30,),\n"
+        "                 daemon=True).start()\n"
         "print('ready', flush=True)\n"
         "os._exit(os.system('sleep 4') >> 8)\n")
 t = subprocess.Popen([PYTHON, "-c", code], stdout=subprocess.PIPE, text=True)

@@ -7,7 +7,8 @@ from lib import MEMATTACH, PAYLOAD, check, fail, skip
 
 TOP_BUILDDIR = os.environ.get("TOP_BUILDDIR", ".")
 TOP_SRCDIR = os.environ.get("TOP_SRCDIR", ".")
-# A stand-in payload that only speaks the wire protocol (tests/inject-testlib.c)
+# A stand-in payload that only speaks the wire protocol
+# (tests/inject-testlib.c)
 TESTLIB = os.path.join(TOP_BUILDDIR, "tests", "inject-testlib.so")
 
 

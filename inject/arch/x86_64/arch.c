@@ -155,8 +155,10 @@ void arch_setup_call(arch_regs *r, uint64_t fn, uint64_t sp,
 	r->rcx = args[3];
 	r->r8 = args[4];
 	r->r9 = args[5];
-	r->rax = 0;		/* no vector registers used by a variadic call */
-	r->eflags &= ~0x400ull;	/* the ABI wants DF clear at every call */
+	/* A variadic callee reads the count of vector arguments in al. */
+	r->rax = 0;
+	/* The ABI wants the direction flag clear at every call. */
+	r->eflags &= ~0x400ull;
 	r->orig_rax = (unsigned long long)-1;
 }
 
