@@ -76,8 +76,8 @@ static int try_once(struct inject_ctl *ctl, struct unsafe_ranges *u,
 		best_rank = rk;
 	}
 	if (live && groupstopped == live)
-		return ctl_fail(ctl, "process %d is stopped (SIGSTOP or ^Z); "
-				"continue it first", (int)ctl->pid);
+		return ctl_fail(ctl, "the process is stopped (SIGSTOP or ^Z); "
+				"continue it first");
 	return best >= 0 ? (int)best : -2;
 }
 

@@ -103,8 +103,8 @@ static int wait_remote(struct inject_ctl *ctl, struct inject_thread *t)
 		if (r < 0 || WIFEXITED(status) || WIFSIGNALED(status)) {
 			t->gone = true;
 			t->stopped = false;
-			return ctl_fail(ctl, "process %d exited during the "
-					"injection", (int)ctl->pid);
+			return ctl_fail(ctl, "the process exited during the "
+					"injection");
 		}
 		if (!WIFSTOPPED(status))
 			continue;

@@ -241,7 +241,7 @@ int ctl_stop_all(struct inject_ctl *ctl)
 		}
 	}
 	if (!ctl_thread(ctl, ctl->pid) || ctl_thread(ctl, ctl->pid)->gone)
-		return ctl_fail(ctl, "process %d exited", (int)ctl->pid);
+		return ctl_fail(ctl, "the process exited");
 	return 0;
 }
 

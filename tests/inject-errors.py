@@ -4,6 +4,7 @@ unsupported Python, ptrace refused, an existing output file, and a second
 memattach on the same pid."""
 import glob
 import os
+import signal
 import subprocess
 import time
 
@@ -83,6 +84,15 @@ try:
         check(f.read() == "keep", "exists: the file was changed")
     os.unlink(os.path.join(d, "x.bin"))
     untouched(target, "exists")
+
+    # Stopped by job control: refused, and left stopped.
+    os.kill(target.pid, signal.SIGSTOP)
+    wait_for(lambda: state(target.pid) == "T", 10, "the stop")
+    expect(target.pid, ["stopped", "continue it first"], "sigstop")
+    check(state(target.pid) == "T", "sigstop: no longer stopped")
+    os.kill(target.pid, signal.SIGCONT)
+    wait_for(lambda: state(target.pid) != "T", 10, "the continue")
+    check(not payload_mapped(target.pid), "sigstop: payload was loaded")
 
     # ptrace refused: an unprivileged user against a root process.
     if os.geteuid() == 0 and os.path.exists("/usr/bin/setpriv"):
