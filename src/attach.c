@@ -149,16 +149,21 @@ static char *absolute(const char *path)
 	return abs ? abs : xstrdup(path);
 }
 
+/* The header's options line: words separated by single spaces. */
 static char *options_text(const struct attach_options *o)
 {
-	char dur[32] = "";
+	char dur[32] = "", *s;
+	size_t len;
 
 	if (o->duration > 0)
 		snprintf(dur, sizeof(dur), "duration=%g", o->duration);
-	return xasprintf("%s%s%s%s%s", o->native ? "native " : "",
-			 o->pymalloc ? "trace-python-allocators " : "",
-			 o->background ? "background " : "", dur,
-			 "");
+	s = xasprintf("%s%s%s%s", o->native ? "native " : "",
+		      o->pymalloc ? "trace-python-allocators " : "",
+		      o->background ? "background " : "", dur);
+	len = strlen(s);
+	if (len && s[len - 1] == ' ')
+		s[len - 1] = 0;
+	return s;
 }
 
 static void log_line(const char *line)
