@@ -20,7 +20,8 @@ INJECT_TESTS = \
 	tests/inject-unsafe.py \
 	tests/inject-signals.py \
 	tests/inject-shapes.py \
-	tests/inject-diskfull.py
+	tests/inject-diskfull.py \
+	tests/inject-threads.py
 EXTRA_DIST += tests/inject-restart-target.py tests/inject-signals-target.py
 TESTS += $(INJECT_TESTS)
 EXTRA_DIST += $(INJECT_TESTS) tests/injectlib.py
