@@ -365,16 +365,14 @@ static enum step decode_one(struct decoder *d, struct cursor *cur, bool apply)
 
 /* ---- the LZ4 frame stream ---------------------------------------- */
 
-static void set_damage(struct capture *cap, char **damage, const char *fmt,
-		       ...) ATTR_PRINTF(3, 4);
+static void set_damage(char **damage, const char *fmt, ...)
+	ATTR_PRINTF(2, 3);
 
-static void set_damage(struct capture *cap, char **damage, const char *fmt,
-		       ...)
+static void set_damage(char **damage, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
 
-	(void)cap;
 	if (*damage)
 		return;		/* the first damage is the one that counts */
 	va_start(ap, fmt);
@@ -465,7 +463,7 @@ int capture_replay(struct capture *cap, const struct capture_callbacks *cb,
 			hint = LZ4F_decompress(dctx, s.buf + s.len, &dst,
 					       in + in_pos, &src, NULL);
 			if (LZ4F_isError(hint)) {
-				set_damage(cap, &damage,
+				set_damage(&damage,
 					   "corrupt data near byte %llu: %s",
 					   (unsigned long long)file_off,
 					   LZ4F_getErrorName(hint));
@@ -476,7 +474,7 @@ int capture_replay(struct capture *cap, const struct capture_callbacks *cb,
 			s.len += dst;
 			st = decode_buffer(&d, &s);
 			if (st == STEP_BAD) {
-				set_damage(cap, &damage,
+				set_damage(&damage,
 					   "bad record at stream offset %llu"
 					   " (near file byte %llu): %s",
 					   (unsigned long long)d.stream_off,
@@ -495,14 +493,14 @@ int capture_replay(struct capture *cap, const struct capture_callbacks *cb,
 		}
 	}
 	if (!any_input)
-		set_damage(cap, &damage, "no records after the file header");
+		set_damage(&damage, "no records after the file header");
 	else if (hint != 0)
-		set_damage(cap, &damage,
-			   "cut short: the file ends inside an LZ4 block "
+		set_damage(&damage,
+			   "cut short: the file ends inside an LZ4 frame "
 			   "(after %llu bytes)",
 			   (unsigned long long)file_off);
 	else if (s.pos < s.len)
-		set_damage(cap, &damage,
+		set_damage(&damage,
 			   "cut short inside a record at stream offset %llu",
 			   (unsigned long long)d.stream_off);
 done:

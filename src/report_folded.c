@@ -94,6 +94,7 @@ int report_folded(int argc, char **argv)
 		print_folded(out, cap, &t, with_location);
 		rc = report_output_close(out, &o) ? 1 : 0;
 	}
+	report_warn_symbols(&o, cap);
 	report_trie_free(&t);
 	analysis_free(&a);
 	capture_close(cap);

@@ -8,10 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture_priv.h"
 #include "error.h"
 #include "json.h"
 #include "output.h"
 #include "report_text.h"
+#include "symbolize.h"
 
 FILE *report_output_open(const struct report_options *o)
 {
@@ -48,6 +50,15 @@ int report_output_close(FILE *f, const struct report_options *o)
 		return -1;
 	}
 	return 0;
+}
+
+void report_warn_symbols(const struct report_options *o,
+			 const struct capture *cap)
+{
+	const char *why = cap->sym ? symbolizer_mismatch(cap->sym) : NULL;
+
+	if (why)
+		error_msg("warning: %s: %s", o->capture_path, why);
 }
 
 void report_location_text(const struct capture_location *l, char *buf,

@@ -178,9 +178,11 @@ static void print_text(FILE *out, struct capture *cap,
 	if (!a->total_count)
 		fputs("  (no allocations)\n", out);
 
-	qsort(t, n, sizeof(*t), cmp_bytes);
+	if (n)
+		qsort(t, n, sizeof(*t), cmp_bytes);
 	print_top(out, cap, "Top locations by size", t, n);
-	qsort(t, n, sizeof(*t), cmp_count);
+	if (n)
+		qsort(t, n, sizeof(*t), cmp_count);
 	print_top(out, cap, "Top locations by count", t, n);
 }
 
@@ -245,9 +247,11 @@ static void print_json(FILE *out, struct capture *cap,
 		first = false;
 	}
 	fputs("]", out);
-	qsort(t, n, sizeof(*t), cmp_bytes);
+	if (n)
+		qsort(t, n, sizeof(*t), cmp_bytes);
 	json_top(out, cap, "top_by_size", t, n);
-	qsort(t, n, sizeof(*t), cmp_count);
+	if (n)
+		qsort(t, n, sizeof(*t), cmp_count);
 	json_top(out, cap, "top_by_count", t, n);
 	fputs("}\n", out);
 }
@@ -283,6 +287,7 @@ int report_stats(int argc, char **argv)
 			print_text(out, cap, &o, &a, t, n);
 		rc = report_output_close(out, &o) ? 1 : 0;
 	}
+	report_warn_symbols(&o, cap);
 	free(t);
 	analysis_free(&a);
 	capture_close(cap);

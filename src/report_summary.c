@@ -373,7 +373,8 @@ int report_summary(int argc, char **argv)
 		free(t);
 	}
 	sort_cap = cap;
-	qsort(rows, nrows, sizeof(*rows), cmp_row);
+	if (nrows)
+		qsort(rows, nrows, sizeof(*rows), cmp_row);
 	shown = o.limit ? o.limit : (o.json ? nrows : DEFAULT_ROWS);
 	if (shown > nrows)
 		shown = nrows;
@@ -387,6 +388,7 @@ int report_summary(int argc, char **argv)
 			print_table(out, cap, &o, &a, rows, nrows, shown);
 		rc = report_output_close(out, &o) ? 1 : 0;
 	}
+	report_warn_symbols(&o, cap);
 	for (i = 0; o.per_thread && i < nparts; i++) {
 		analysis_free(parts[i]);
 		free(parts[i]);

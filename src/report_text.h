@@ -13,6 +13,11 @@ FILE *report_output_open(const struct report_options *o);
 /* Flush and close; -1 after printing one error line on a write error. */
 int report_output_close(FILE *f, const struct report_options *o);
 
+/* After a report: one warning line if native frames could not be
+ * symbolized because a module's file changed since the capture. */
+void report_warn_symbols(const struct report_options *o,
+			 const struct capture *cap);
+
 /* "function at file:line" (or "function" alone when there is no file). */
 void report_location_text(const struct capture_location *l, char *buf,
 			  size_t len);

@@ -82,7 +82,8 @@ static void print_children(struct tree_print *p, uint32_t node,
 		kids[nkids++] = c;
 	}
 	sort_trie = t;
-	qsort(kids, nkids, sizeof(*kids), cmp_node_bytes);
+	if (nkids)
+		qsort(kids, nkids, sizeof(*kids), cmp_node_bytes);
 	plen = strlen(p->prefix);
 	if (depth >= MAX_DEPTH && nkids) {
 		/* Summarize the whole rest of the branch. */
@@ -196,6 +197,7 @@ int report_tree(int argc, char **argv)
 		print_tree(out, cap, &o, &t);
 		rc = report_output_close(out, &o) ? 1 : 0;
 	}
+	report_warn_symbols(&o, cap);
 	report_trie_free(&t);
 	analysis_free(&a);
 	capture_close(cap);

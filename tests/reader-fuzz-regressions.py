@@ -1,17 +1,23 @@
-"""Every input in tests/fuzz/regressions/ (crashes found by `make fuzz`
-and hand-made hostile captures, see tests/fuzz/make_regressions.py) goes
-through every terminal report: exit 0 (with warnings only) or 1 (one
-error line), never a signal, never a hang."""
+"""Every input in tests/fuzz/regressions/ (found by `make fuzz`) and the
+hand-made hostile captures of tests/fuzz/make_regressions.py go through
+every terminal report: exit 0 (with warnings only) or 1 (one error line),
+never a signal, never a hang."""
 import glob
 import os
+import subprocess
+import sys
 
-from lib import check, fail, run
+from lib import check, fail, run, tmpdir
 
 top = os.environ.get("TOP_SRCDIR", os.path.join(os.path.dirname(
     os.path.abspath(__file__)), ".."))
-inputs = sorted(glob.glob(os.path.join(top, "tests", "fuzz", "regressions",
-                                       "*")))
-check(len(inputs) >= 5, "regression inputs missing: %s" % inputs)
+made = tmpdir()
+subprocess.run([sys.executable, os.path.join(top, "tests", "fuzz",
+                                             "make_regressions.py"), made],
+               check=True)
+found = glob.glob(os.path.join(top, "tests", "fuzz", "regressions", "*"))
+inputs = sorted(glob.glob(os.path.join(made, "*"))) + sorted(found)
+check(len(inputs) >= 8 and found, "regression inputs missing: %s" % inputs)
 REPORTS = [["summary", "--json"], ["summary", "--leaks", "--threads"],
            ["stats", "--json"], ["tree", "--color=always"],
            ["folded", "--locations"]]

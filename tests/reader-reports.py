@@ -14,9 +14,14 @@ mc.seed_capture().write(seed)
 S = mc.SEED
 
 
-def report(*args, rc=0):
+def report(*args, rc=0, warning=None):
     p = run(["memattach", "report"] + list(args), check_rc=rc)
-    check(p.stderr == "", "unexpected stderr for %s: %r" % (args, p.stderr))
+    if warning:
+        check(p.stderr.count("\n") == 1 and warning in p.stderr,
+              "stderr for %s: %r lacks %r" % (args, p.stderr, warning))
+    else:
+        check(p.stderr == "", "unexpected stderr for %s: %r" % (args,
+                                                                p.stderr))
     return p.stdout
 
 
@@ -174,6 +179,23 @@ check(oct(os.stat(out).st_mode & 0o777) == "0o600", "-o file mode")
 p = run(["memattach", "report", "folded", "-o", out, seed], check_rc=1)
 check(p.stderr.count("\n") == 1 and "already exists" in p.stderr,
       "-o over an existing file: %r" % p.stderr)
+
+# --- native stacks: C frames are locations of their own ---------------
+nat = os.path.join(d, "native.bin")
+mc.native_capture().write(nat)
+# The recorded build-id is made up: the interpreter on disk differs.
+s = json.loads(report("summary", "--json", nat,
+                      warning="build-id differs from the capture"))
+check(s["capture"]["native"], "native capture flag")
+natives = [l for l in s["locations"] if l["native"]]
+check(len(natives) >= 5 and all(l["total_bytes"] == 4096 for l in natives),
+      "native locations: %s" % natives)
+f = by_function(s)
+check(f["c"]["total_bytes"] == 4096 + 512 and f["c"]["own_bytes"] == 512,
+      "c under native frames: %s" % f["c"])
+s = json.loads(report("summary", "--json", "--no-native", nat))
+check(not any(l["native"] for l in s["locations"]) and
+      by_function(s)["c"]["own_bytes"] == 4096 + 512, "--no-native")
 
 # --- several LZ4 frames read as one stream ------------------------------
 multi = os.path.join(d, "seed3.bin")

@@ -1,16 +1,19 @@
 # tests/reader.mk: the capture reader, the analysis and the text reports,
-# on synthetic captures written by tests/make_capture.py (no payload).
+# on synthetic captures written by tests/make_capture.py (no payload), and
+# on real captures of tests/workloads/seed.py (reader-real.py).
 TESTS += \
 	tests/reader-reports.py \
 	tests/reader-damage.py \
 	tests/reader-errors.py \
-	tests/reader-big.py
+	tests/reader-big.py \
+	tests/reader-real.py
 EXTRA_DIST += \
 	tests/make_capture.py \
 	tests/reader-reports.py \
 	tests/reader-damage.py \
 	tests/reader-errors.py \
-	tests/reader-big.py
+	tests/reader-big.py \
+	tests/reader-real.py
 
 # Stack merging (--native) with a stand-in symbolizer defined by the test.
 check_PROGRAMS += tests/reader-merge
@@ -18,8 +21,8 @@ TESTS += tests/reader-merge
 tests_reader_merge_SOURCES = tests/reader-merge.c
 tests_reader_merge_LDADD = libmemattach.a $(LIBLZ4_LIBS)
 
-# Fuzz regressions: inputs that once broke the reader (or were written to
-# reach its limits), replayed through every terminal report.
+# Fuzz regressions: inputs that once broke the reader, and hostile ones
+# written to reach its limits, replayed through every terminal report.
 TESTS += tests/reader-fuzz-regressions.py
 EXTRA_DIST += tests/reader-fuzz-regressions.py tests/fuzz/fuzz_capture.c \
 	tests/fuzz/make_regressions.py tests/fuzz/regressions
@@ -50,14 +53,15 @@ fuzz_sources = \
 	$(srcdir)/src/report_trie.c \
 	$(srcdir)/tests/fuzz/fuzz_capture.c
 
-# The symbolizer is linked in when it exists (it is written separately).
+# The symbolizer's files (src/symbolize*.c) are linked in as they are.
 tests/fuzz/fuzz_capture: $(fuzz_sources) config.h
 	$(AM_V_CC)mkdir -p tests/fuzz && srcs="$(fuzz_sources)"; \
 	libs=""; \
-	if test -f $(srcdir)/src/symbolize.c; then \
-		srcs="$$srcs $(srcdir)/src/symbolize.c"; \
+	for f in $(srcdir)/src/symbolize*.c; do \
+		test -f "$$f" || continue; \
+		srcs="$$srcs $$f"; \
 		libs="$(LIBDW_LIBS) $(LIBELF_LIBS)"; \
-	fi; \
+	done; \
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -I. -I$(srcdir)/src -I$(srcdir)/payload \
 		$(LIBDW_CFLAGS) $(LIBLZ4_CFLAGS) -o $@ $$srcs \
 		$(LIBLZ4_LIBS) $$libs -lm
@@ -73,6 +77,11 @@ fuzz: tests/fuzz/fuzz_capture
 	$(PYTHON3) $(srcdir)/tests/make_capture.py native \
 		tests/fuzz/corpus/native
 	cp $(srcdir)/tests/fuzz/regressions/* tests/fuzz/corpus/
+	$(PYTHON3) $(srcdir)/tests/fuzz/make_regressions.py tests/fuzz/corpus
+	for f in seed seed3 native; do \
+		tail -c +17 tests/fuzz/corpus/$$f | lz4 -dc \
+			> tests/fuzz/corpus/$$f.raw || exit 1; \
+	done
 	ASAN_OPTIONS=detect_leaks=1 ./tests/fuzz/fuzz_capture \
 		-max_total_time=$(FUZZ_SECONDS) -close_fd_mask=3 -max_len=8192 \
 		-timeout=10 -rss_limit_mb=2048 \

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""make_regressions.py: write the hand-made hostile captures kept in
-tests/fuzz/regressions/ (each reaches a limit of the reader).  Inputs
-found by `make fuzz` are added beside them as they are, named
-crash-<what>.bin.  Usage: make_regressions.py DIR"""
+"""make_regressions.py: write hand-made hostile captures, each reaching a
+limit of the reader, into DIR.  The tests make them afresh; the inputs
+that `make fuzz` found are kept as they are in tests/fuzz/regressions/
+(crash-<what>.bin).  Usage: make_regressions.py DIR"""
 import os
 import sys
 
@@ -12,14 +12,14 @@ import make_capture as mc  # noqa: E402
 
 
 def deep_chain():
-    """70000 nested frames of one recursive function."""
+    """20000 nested frames of one recursive function."""
     cap = mc.Capture()
     f = cap.frame("recurse", "r.py", 1)
-    for i in range(1, 70001):
+    for i in range(1, 20001):
         cap.raw(bytes([mc.NODE]) + mc.uv(i) + mc.uv(i - 1) + mc.uv(f))
     cap.thread(1)
-    cap.alloc(0x1000, 10, 70000)
-    cap.alloc(0x2000, 20, 35000)
+    cap.alloc(0x1000, 10, 20000)
+    cap.alloc(0x2000, 20, 10000)
     cap.end()
     return cap
 
