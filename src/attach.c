@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "attach_control.h"
-#include "capture.h"
+#include "capture_events.h"
 #include "capture_writer.h"
 #include "commands.h"
 #include "error.h"
@@ -334,23 +334,6 @@ static int start_capture(const struct attach_options *o,
 	return 0;
 }
 
-/* Events in the capture just written, read back with the reader; -1 if it
- * cannot be read (the reason was already printed by the writer). */
-static long long count_events(const char *file)
-{
-	char err[256];
-	struct capture *cap = capture_open(file, err, sizeof(err));
-	long long n = -1;
-
-	if (!cap)
-		return -1;
-	if (capture_replay(cap, &(struct capture_callbacks){ 0 }, err,
-			   sizeof(err)) == 0)
-		n = (long long)capture_event_count(cap);
-	capture_close(cap);
-	return n;
-}
-
 static void summary(const char *file, const struct capture_stream_stats *st,
 		    double seconds, long long events)
 {
@@ -439,7 +422,7 @@ int cmd_attach(int argc, char **argv)
 		perror_msg("%s", file);
 		rc = -1;
 	}
-	events = rc ? -1 : count_events(file);
+	events = rc ? -1 : capture_file_events(file);
 	control_finish(srv, rc, events);
 	/* Detaching stops nothing: the payload's own writer thread puts the
 	 * hooks back.  The bench parses this line too. */

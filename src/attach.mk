@@ -3,5 +3,7 @@ libmemattach_a_SOURCES += \
 	src/attach.c \
 	src/attach_control.c \
 	src/attach_control.h \
+	src/capture_events.c \
+	src/capture_events.h \
 	src/detach.c \
 	src/status.c

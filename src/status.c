@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include "attach_control.h"
+#include "capture_events.h"
 #include "commands.h"
 #include "error.h"
 
 int cmd_status(int argc, char **argv)
 {
-	char file[4096], bytes[32], fbytes[32], secs[32], *reply;
+	char file[4096], bytes[32], fbytes[32], secs[32], ev[48] = "", *reply;
+	long long events;
 	long pid;
 	int fd;
 
@@ -35,13 +37,17 @@ int cmd_status(int argc, char **argv)
 		free(reply);
 		return 1;
 	}
-	printf("%ld: capture running for %s s into %s (%s bytes of records, "
-	       "%s bytes on disk)\n", pid,
-	       control_reply_field(reply, "seconds", secs, sizeof(secs)),
-	       control_reply_field(reply, "running", file, sizeof(file)),
-	       control_reply_field(reply, "bytes", bytes, sizeof(bytes)),
-	       control_reply_field(reply, "file_bytes", fbytes,
-				   sizeof(fbytes)));
+	control_reply_field(reply, "seconds", secs, sizeof(secs));
+	control_reply_field(reply, "running", file, sizeof(file));
+	control_reply_field(reply, "bytes", bytes, sizeof(bytes));
+	control_reply_field(reply, "file_bytes", fbytes, sizeof(fbytes));
+	/* The file is flushed every 100 ms and readable while it grows. */
+	events = capture_file_events(file);
+	if (events >= 0)
+		snprintf(ev, sizeof(ev), "%lld events, ", events);
+	printf("%ld: capture running for %s s into %s (%s%s bytes of "
+	       "records, %s bytes on disk)\n", pid, secs, file, ev, bytes,
+	       fbytes);
 	free(reply);
 	return 0;
 }

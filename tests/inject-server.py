@@ -36,7 +36,8 @@ try:
             time.sleep(0.5)
             s = subprocess.run([MEMATTACH, "status", str(srv.pid)],
                                capture_output=True, text=True, timeout=30)
-            check(s.returncode == 0 and out in s.stdout,
+            check(s.returncode == 0 and out in s.stdout and
+                  " events" in s.stdout,
                   "cycle %d: status: %r %r" % (i, s.stdout, s.stderr))
             time.sleep(0.5)
             s = subprocess.run([MEMATTACH, "detach", str(srv.pid)],
