@@ -87,6 +87,16 @@ static int payload_loaded(const struct map_entry *maps, size_t n,
 	for (i = 0; i < n; i++)
 		if (is_memfd_of(&maps[i], p->name))
 			return 1;
+	for (i = 0; i < n; i++) {
+		const char *base = strrchr(maps[i].path, '/');
+
+		/* Preloaded by path: "memattach run" is capturing it, with
+		 * a payload whose state is not ours to share. */
+		if (base && !strcmp(base, "/memattach-payload.so"))
+			return inject_fail(err, errlen, "%d: memattach run "
+					   "is already capturing it (its "
+					   "payload was preloaded)", (int)pid);
+	}
 	for (i = 0; i < n; i++)
 		if (!strncmp(maps[i].path, "/memfd:" MEMFD_PREFIX,
 			     strlen("/memfd:" MEMFD_PREFIX)))

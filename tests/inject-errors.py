@@ -9,7 +9,7 @@ import subprocess
 import time
 
 from injectlib import (TESTLIB, attach, check_one_error_line, env_with,
-                       payload_mapped, state, wait_for)
+                       payload_mapped, real_payload, state, wait_for)
 from lib import MEMATTACH, PYTHON, check, fail, tmpdir, workload
 
 d = tmpdir()
@@ -129,6 +129,30 @@ try:
     check(first.returncode == 0, "first capture: exit %d: %s" %
           (first.returncode, err))
     check(target.poll() is None, "the target died")
+
+    # A process that memattach run is already capturing (it preloads the
+    # real payload by its name).
+    if real_payload():
+        runcap = os.path.join(d, "run.bin")
+        r = subprocess.Popen([MEMATTACH, "run", "-q", "-o", runcap,
+                              workload("seed.py"), "--wait"],
+                             stdout=subprocess.PIPE, text=True,
+                             env=env_with(real_payload()))
+        try:
+            check("ready" in r.stdout.readline(), "memattach run: no start")
+            with open("/proc/%d/task/%d/children" % (r.pid, r.pid)) as f:
+                child = int(f.read().split()[0])
+            p = attach(child, "--duration", "1", "-o",
+                       os.path.join(d, "x.bin"))
+            line = check_one_error_line(p, "run")
+            check("memattach run is already capturing" in line,
+                  "run: %r" % line)
+            print("run: ok: " + line)
+        finally:
+            r.terminate()
+            r.wait()
+    else:
+        print("run: no real payload, not checked")
 
     # Another build of the payload while this one is loaded: refused.
     other = os.path.join(d, "other-payload.so")
