@@ -24,7 +24,7 @@ struct replay {
 	uint64_t stop_index;		/* pass 2: stop after this event */
 	struct analysis *out;
 
-	struct keymap sites;		/* (stack, native) -> site */
+	struct keymap sites;		/* (stack, native, tid) -> site */
 	size_t sites_cap;
 	size_t points_cap;
 	struct analysis_point pending;	/* samples not yet a point */
@@ -44,7 +44,7 @@ static unsigned hist_bucket(uint64_t size)
 static void count_allocation(struct replay *r, const struct capture_event *ev)
 {
 	struct analysis *a = r->out;
-	uint32_t key[2] = { ev->stack, ev->native_stack };
+	uint32_t key[3] = { ev->stack, ev->native_stack, ev->tid };
 	uint32_t site = keymap_intern(&r->sites, key, NULL);
 	unsigned b = hist_bucket(ev->size);
 
@@ -59,6 +59,7 @@ static void count_allocation(struct replay *r, const struct capture_event *ev)
 				 sizeof(*a->sites));
 		a->sites[site] = (struct analysis_site){
 			.stack = ev->stack, .native_stack = ev->native_stack,
+			.tid = ev->tid,
 		};
 		a->nsites = (size_t)site + 1;
 	}
@@ -189,7 +190,7 @@ static void replay_init(struct replay *r, struct capture *cap,
 	r->stride = 1;
 	keymap_init(&r->tids, 1);
 	keymap_init(&r->recs, 4);
-	keymap_init(&r->sites, 2);
+	keymap_init(&r->sites, 3);
 	for (i = 0; i < opt->ntids; i++)
 		keymap_intern(&r->tids, &opt->tids[i], NULL);
 	addr_table_init(&r->heap);
@@ -352,8 +353,7 @@ struct location_total *analysis_location_totals(struct capture *cap,
 		t[locs[0]].own_bytes += r->bytes;
 		t[locs[0]].own_count += r->count;
 		for (j = 0; j < depth; j++) {
-			uint32_t l = locs[j], key[2] = { l, r->tid };
-			int added;
+			uint32_t l = locs[j];
 
 			/* A recursive function appears several times in
 			 * one stack but holds its bytes once. */
@@ -362,9 +362,33 @@ struct location_total *analysis_location_totals(struct capture *cap,
 			stamp[l] = i + 1;
 			t[l].total_bytes += r->bytes;
 			t[l].total_count += r->count;
+		}
+	}
+	for (i = 0; i < a->nsites; i++) {
+		const struct analysis_site *s = &a->sites[i];
+		size_t depth = capture_stack_locations(cap, s->stack,
+						       s->native_stack,
+						       show_native, locs, lcap);
+
+		if (depth > lcap) {
+			locs = xgrow(locs, &lcap, depth, sizeof(*locs));
+			capture_stack_locations(cap, s->stack, s->native_stack,
+						show_native, locs, lcap);
+		}
+		nloc = capture_location_count(cap);
+		if (nloc > tcap) {
+			size_t old = tcap;
+
+			t = xgrow(t, &tcap, nloc, sizeof(*t));
+			memset(t + old, 0, (tcap - old) * sizeof(*t));
+		}
+		for (j = 0; j < depth; j++) {
+			uint32_t key[2] = { locs[j], s->tid };
+			int added;
+
 			keymap_intern(&loc_tids, key, &added);
 			if (added)
-				t[l].nthreads++;
+				t[locs[j]].nthreads++;
 		}
 	}
 	res = xcalloc(nloc + 1, sizeof(*res));

@@ -33,10 +33,12 @@ struct analysis_record {
 	uint64_t count;
 };
 
-/* Every allocation made during the capture (freed or not), by stack. */
+/* Every allocation made during the capture (freed or not), by stack and
+ * thread. */
 struct analysis_site {
 	uint32_t stack;
 	uint32_t native_stack;
+	uint32_t tid;
 	uint64_t bytes;
 	uint64_t count;
 };
@@ -97,7 +99,11 @@ struct location_total {
 	uint64_t total_bytes;
 	uint64_t own_count;
 	uint64_t total_count;
-	uint32_t nthreads;		/* distinct threads that reach loc */
+	/* Distinct threads that allocated under loc during the capture,
+	 * whether or not that memory is in the view: which threads use a
+	 * code path is worth knowing even when their memory was freed
+	 * before the peak. */
+	uint32_t nthreads;
 };
 
 /* Returns an array of *n entries, sorted by total_bytes descending. */

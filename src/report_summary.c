@@ -114,6 +114,7 @@ static void relations_build(struct capture *cap, const struct analysis *a,
 	uint32_t *locs = NULL;
 	size_t lcap = 0, i, j;
 
+	/* Callers: from the stacks that hold the view's memory. */
 	for (i = 0; i < a->nrecords; i++) {
 		const struct analysis_record *r = &a->records[i];
 		size_t depth = capture_stack_locations(cap, r->stack,
@@ -125,15 +126,29 @@ static void relations_build(struct capture *cap, const struct analysis *a,
 			capture_stack_locations(cap, r->stack, r->native_stack,
 						show_native, locs, lcap);
 		}
+		for (j = 0; j + 1 < depth; j++) {
+			uint32_t kc[2] = { locs[j], locs[j + 1] };
+
+			keymap_intern(callers, kc, NULL);
+		}
+	}
+	/* Threads: every thread that allocated there during the capture
+	 * (see struct location_total's nthreads). */
+	for (i = 0; i < a->nsites; i++) {
+		const struct analysis_site *s = &a->sites[i];
+		size_t depth = capture_stack_locations(cap, s->stack,
+						       s->native_stack,
+						       show_native, locs, lcap);
+
+		if (depth > lcap) {
+			locs = xgrow(locs, &lcap, depth, sizeof(*locs));
+			capture_stack_locations(cap, s->stack, s->native_stack,
+						show_native, locs, lcap);
+		}
 		for (j = 0; j < depth; j++) {
-			uint32_t kt[2] = { locs[j], r->tid };
+			uint32_t kt[2] = { locs[j], s->tid };
 
 			keymap_intern(tids, kt, NULL);
-			if (j + 1 < depth) {
-				uint32_t kc[2] = { locs[j], locs[j + 1] };
-
-				keymap_intern(callers, kc, NULL);
-			}
 		}
 	}
 	free(locs);
