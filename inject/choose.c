@@ -29,6 +29,9 @@ static int rank(const struct inject_ctl *ctl, const struct inject_thread *t,
 	return (arch_syscall_nr(r) >= 0) * 2 + (t->tid != ctl->pid);
 }
 
+/* Added to the rank of a thread whose stack was only partly seen. */
+#define PARTIAL_RANK 10
+
 static int try_once(struct inject_ctl *ctl, struct unsafe_ranges *u,
 		    char *why, size_t whylen)
 {
@@ -71,6 +74,14 @@ static int try_once(struct inject_ctl *ctl, struct unsafe_ranges *u,
 			snprintf(why, whylen, "thread %d cannot be unwound",
 				 (int)t->tid);
 			continue;
+		}
+		if (unsafe == 2) {
+			/* Only its inner frames were seen: take it only if
+			 * no fully seen thread is safe. */
+			inject_log("thread %d: %s", (int)t->tid, twhy);
+			rk += PARTIAL_RANK;
+			if (rk >= best_rank)
+				continue;
 		}
 		best = (ssize_t)i;
 		best_rank = rk;

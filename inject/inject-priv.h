@@ -121,7 +121,8 @@ struct unsafe_ranges *unsafe_ranges_build(pid_t pid, int mem_fd);
 /* Forget the memory read so far (the threads ran meanwhile). */
 void unsafe_ranges_forget(struct unsafe_ranges *u);
 void unsafe_ranges_free(struct unsafe_ranges *u);
-/* 0: safe; 1: unsafe (why gets a short reason); -1: could not tell. */
+/* 0: safe; 1: unsafe (why gets a short reason); 2: no unsafe frame, but
+ * the unwind stopped early (why says where); -1: could not tell. */
 int thread_is_unsafe(struct unsafe_ranges *u, pid_t tid, char *why,
 		     size_t whylen);
 

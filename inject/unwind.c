@@ -338,7 +338,7 @@ int thread_is_unsafe(struct unsafe_ranges *u, pid_t tid, char *why,
 {
 	unw_cursor_t c;
 	void *upt = _UPT_create(tid);
-	int depth = 0, rc = 0;
+	int depth = 0, rc = 0, step = 0;
 
 	if (!upt)
 		return -1;
@@ -363,8 +363,16 @@ int thread_is_unsafe(struct unsafe_ranges *u, pid_t tid, char *why,
 			rc = 1;
 			break;
 		}
-	} while (++depth < MAX_FRAMES && unw_step(&c) > 0);
+	} while (++depth < MAX_FRAMES && (step = unw_step(&c)) > 0);
 	current = NULL;
 	_UPT_destroy(upt);
+	if (!rc && step < 0) {
+		/* The stack goes on but could not be followed: code without
+		 * unwind tables, or (in another mount namespace) files that
+		 * libunwind-ptrace cannot open from here. */
+		snprintf(why, whylen, "only unwound to frame %d (%s)", depth,
+			 unw_strerror(step));
+		rc = 2;
+	}
 	return rc;
 }
