@@ -17,9 +17,12 @@ src = real_payload() or TESTLIB
 payload = os.path.join(d, "payload-only-here.so")
 shutil.copy(src, payload)
 script = workload("seed.py")        # in the source tree, visible to both
+# The interpreter itself runs from the private /tmp: its file exists only
+# in the target's namespace, as in a container image.
 t = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c",
-                      'mount -t tmpfs tmpfs /tmp && exec "$0" "$1" --wait',
-                      PYTHON, script],
+                      'mount -t tmpfs tmpfs /tmp && cp "$0" /tmp/python && '
+                      'exec /tmp/python "$1" --wait',
+                      os.path.realpath(PYTHON), script],
                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                      text=True)
 try:
@@ -32,9 +35,14 @@ try:
           os.readlink("/proc/self/ns/mnt"), "not in another namespace")
     check(not os.path.exists("/proc/%d/root%s" % (t.pid, payload)),
           "the target can see the payload's path")
+    check(os.readlink("/proc/%d/exe" % t.pid) == "/tmp/python" and
+          not os.path.exists("/tmp/python"),
+          "the interpreter is visible from here")
     p = attach(t.pid, "--duration", "0.5", "-v", "-o",
                os.path.join(d, "c.bin"), payload=payload)
     check(p.returncode == 0, "attach failed: %s" % p.stderr)
+    check("only unwound" not in p.stderr,
+          "stacks not followed across namespaces: %s" % p.stderr)
     check(payload_mapped(t.pid), "payload not mapped in the target")
     check(os.path.getsize(os.path.join(d, "c.bin")) > 16, "empty capture")
     time.sleep(0.2)
