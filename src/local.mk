@@ -11,6 +11,7 @@ libmemattach_a_SOURCES = \
 	src/error.h \
 	src/json.c \
 	src/json.h \
+	src/live.c \
 	src/live_ui.c \
 	src/live_ui.h \
 	src/output.c \

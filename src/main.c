@@ -33,19 +33,8 @@ static int is_pid(const char *s)
 	return 1;
 }
 
-/*
- * SCAFFOLDING, removed once every command has landed: commands still being
- * written resolve to NULL instead of breaking the link.
- */
-#pragma weak cmd_detach
-#pragma weak cmd_status
-#pragma weak cmd_live
-#pragma weak cmd_attach
-
 static int dispatch(int (*fn)(int, char **), int argc, char **argv)
 {
-	if (!fn)
-		error_msg_and_die("%s: not available in this build", argv[0]);
 	return fn(argc, argv);
 }
 
