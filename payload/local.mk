@@ -4,6 +4,7 @@
 pkglibexec_PROGRAMS += memattach-payload.so
 memattach_payload_so_SOURCES = \
 	payload/control.c \
+	payload/futex_lock.h \
 	payload/got.c \
 	payload/got.h \
 	payload/hooks.c \

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "futex_lock.h"
 #include "real_alloc.h"
 #include "stream.h"
 #include "wire.h"
@@ -13,9 +14,9 @@
  * a few buffers a second, small enough to be a modest cost in a target. */
 #define STREAM_BUF_SIZE (1u << 20)
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t work_cond;	/* writer waits here */
-static pthread_cond_t space_cond;	/* producers wait here */
+static int lock;
+static int work_seq;	/* moves when the writer has work: it waits here */
+static int space_seq;	/* moves when a buffer is free: producers wait */
 static uint8_t *bufs[2];
 static size_t lens[2];
 static int active;		/* the buffer being filled */
@@ -27,23 +28,10 @@ bool stream_recording;
 static uint32_t last_tid;
 static uint64_t last_addr;
 
-static void init_conds(void)
-{
-	pthread_condattr_t a;
-
-	pthread_condattr_init(&a);
-	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-	pthread_cond_init(&work_cond, &a);
-	pthread_cond_init(&space_cond, &a);
-	pthread_condattr_destroy(&a);
-}
-
 int stream_begin(void)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	int i;
 
-	pthread_once(&once, init_conds);
 	for (i = 0; i < 2; i++) {
 		if (!bufs[i])
 			bufs[i] = real.malloc(STREAM_BUF_SIZE);
@@ -62,12 +50,12 @@ int stream_begin(void)
 
 void stream_lock(void)
 {
-	pthread_mutex_lock(&lock);
+	futex_lock(&lock);
 }
 
 void stream_unlock(void)
 {
-	pthread_mutex_unlock(&lock);
+	futex_unlock(&lock);
 }
 
 uint64_t stream_now_ms(void)
@@ -86,10 +74,10 @@ static uint8_t *reserve(size_t n)
 			pending = active;
 			active ^= 1;
 			lens[active] = 0;
-			pthread_cond_signal(&work_cond);
+			futex_signal_change(&work_seq, 0);
 			break;
 		}
-		pthread_cond_wait(&space_cond, &lock);
+		futex_wait_change(&lock, &space_seq, space_seq, NULL);
 	}
 	return bufs[active] + lens[active];
 }
@@ -101,13 +89,17 @@ static void commit(const uint8_t *end)
 
 void stream_wait_work(uint64_t deadline_ms)
 {
-	struct timespec ts = {
-		.tv_sec = (time_t)(deadline_ms / 1000),
-		.tv_nsec = (long)(deadline_ms % 1000) * 1000000,
-	};
+	uint64_t now;
 
-	while (pending < 0 && !kicked && stream_now_ms() < deadline_ms)
-		pthread_cond_timedwait(&work_cond, &lock, &ts);
+	while (pending < 0 && !kicked &&
+	       (now = stream_now_ms()) < deadline_ms) {
+		struct timespec left = {
+			.tv_sec = (time_t)((deadline_ms - now) / 1000),
+			.tv_nsec = (long)((deadline_ms - now) % 1000) * 1000000,
+		};
+
+		futex_wait_change(&lock, &work_seq, work_seq, &left);
+	}
 	kicked = false;
 }
 
@@ -131,13 +123,13 @@ size_t stream_take(const uint8_t **buf)
 void stream_sent(void)
 {
 	writer_busy = false;
-	pthread_cond_broadcast(&space_cond);
+	futex_signal_change(&space_seq, 1);
 }
 
 void stream_kick(void)
 {
 	kicked = true;
-	pthread_cond_signal(&work_cond);
+	futex_signal_change(&work_seq, 0);
 }
 
 /* Strings are cut so that every record fits a small reservation. */

@@ -328,16 +328,10 @@ struct location_total *analysis_location_totals(struct capture *cap,
 	keymap_init(&loc_tids, 2);
 	for (i = 0; i < a->nrecords; i++) {
 		const struct analysis_record *r = &a->records[i];
-		size_t depth = capture_stack_locations(cap, r->stack,
-						       r->native_stack,
-						       show_native, locs, lcap);
+		size_t depth = capture_stack_locations_buf(
+			cap, r->stack, r->native_stack, show_native,
+			&locs, &lcap);
 
-		if (depth > lcap) {
-			locs = xgrow(locs, &lcap, depth, sizeof(*locs));
-			capture_stack_locations(cap, r->stack,
-						r->native_stack, show_native,
-						locs, lcap);
-		}
 		nloc = capture_location_count(cap);
 		if (nloc > tcap) {
 			size_t old = tcap, old_s = scap;
@@ -366,15 +360,10 @@ struct location_total *analysis_location_totals(struct capture *cap,
 	}
 	for (i = 0; i < a->nsites; i++) {
 		const struct analysis_site *s = &a->sites[i];
-		size_t depth = capture_stack_locations(cap, s->stack,
-						       s->native_stack,
-						       show_native, locs, lcap);
+		size_t depth = capture_stack_locations_buf(
+			cap, s->stack, s->native_stack, show_native,
+			&locs, &lcap);
 
-		if (depth > lcap) {
-			locs = xgrow(locs, &lcap, depth, sizeof(*locs));
-			capture_stack_locations(cap, s->stack, s->native_stack,
-						show_native, locs, lcap);
-		}
 		nloc = capture_location_count(cap);
 		if (nloc > tcap) {
 			size_t old = tcap;

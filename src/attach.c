@@ -289,15 +289,6 @@ static double ms(uint64_t ns)
 	return (double)ns / 1e6;
 }
 
-static double elapsed_s(const struct timespec *t0)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t0->tv_sec) +
-	       (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 static int start_capture(const struct attach_options *o,
 			 const struct inject_target *t,
 			 struct inject_payload_result *res)
@@ -332,22 +323,6 @@ static int start_capture(const struct attach_options *o,
 	verbose_msg("borrowed thread %d%s", (int)res->borrowed_tid,
 		    res->reused ? "; the payload was already loaded" : "");
 	return 0;
-}
-
-static void summary(const char *file, const struct capture_stream_stats *st,
-		    double seconds, long long events)
-{
-	fprintf(stderr, "memattach: capture written to %s\n", file);
-	if (events >= 0)
-		fprintf(stderr, "memattach: %lld events in %.1f s, %llu bytes "
-			"of records, %llu bytes on disk\n", events, seconds,
-			(unsigned long long)st->raw_bytes,
-			(unsigned long long)st->file_bytes);
-	else
-		fprintf(stderr, "memattach: %.1f s, %llu bytes of records, "
-			"%llu bytes on disk\n", seconds,
-			(unsigned long long)st->raw_bytes,
-			(unsigned long long)st->file_bytes);
 }
 
 int cmd_attach(int argc, char **argv)
@@ -422,7 +397,7 @@ int cmd_attach(int argc, char **argv)
 		perror_msg("%s", file);
 		rc = -1;
 	}
-	events = rc ? -1 : capture_file_events(file);
+	events = rc ? -1 : capture_file_events(file, NULL, 0);
 	control_finish(srv, rc, events);
 	/* Detaching stops nothing: the payload's own writer thread puts the
 	 * hooks back.  The bench parses this line too. */
@@ -431,7 +406,7 @@ int cmd_attach(int argc, char **argv)
 		error_msg("%s: the capture is incomplete (what was written "
 			  "before the error is readable)", file);
 	else if (!o.quiet && !o.background)
-		summary(file, &st, elapsed_s(&t0), events);
+		capture_print_written(file, &st, &t0, events);
 	free(header);
 	free(opts);
 	free(file);

@@ -103,6 +103,15 @@ size_t capture_stack_locations(struct capture *cap, uint32_t stack,
 			       uint32_t native_stack, bool show_native,
 			       uint32_t *out, size_t max);
 
+/*
+ * The same into a buffer that grows to fit: *buf and *len belong to the
+ * caller (start with NULL and 0, free(*buf) when done).  Returns the
+ * depth; (*buf)[0..depth) holds the whole stack.
+ */
+size_t capture_stack_locations_buf(struct capture *cap, uint32_t stack,
+				   uint32_t native_stack, bool show_native,
+				   uint32_t **buf, size_t *len);
+
 /* Whether any event carried a native stack. */
 bool capture_has_native(const struct capture *cap);
 

@@ -632,3 +632,18 @@ void cap_tables_free(struct capture *cap)
 	if (cap->sym)
 		symbolizer_free(cap->sym);
 }
+
+size_t capture_stack_locations_buf(struct capture *cap, uint32_t stack,
+				   uint32_t native_stack, bool show_native,
+				   uint32_t **buf, size_t *len)
+{
+	size_t depth = capture_stack_locations(cap, stack, native_stack,
+					       show_native, *buf, *len);
+
+	if (depth > *len) {
+		*buf = xgrow(*buf, len, depth, sizeof(**buf));
+		capture_stack_locations(cap, stack, native_stack, show_native,
+					*buf, *len);
+	}
+	return depth;
+}

@@ -167,16 +167,9 @@ uint32_t html_data_leaf(struct html_data *d, uint32_t stack,
 	size_t depth, i;
 	uint32_t node = 0;
 
-	depth = capture_stack_locations(d->cap, stack, native_stack,
-					d->show_native, d->stack_buf,
-					d->stack_cap);
-	if (depth > d->stack_cap) {
-		d->stack_buf = xgrow(d->stack_buf, &d->stack_cap, depth,
-				     sizeof(uint32_t));
-		depth = capture_stack_locations(d->cap, stack, native_stack,
-						d->show_native, d->stack_buf,
-						d->stack_cap);
-	}
+	depth = capture_stack_locations_buf(d->cap, stack, native_stack,
+					    d->show_native, &d->stack_buf,
+					    &d->stack_cap);
 	if (depth == 0)
 		return child(d, 0, HTML_NONE);
 	/* The capture gives the innermost frame first; the trie wants the

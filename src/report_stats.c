@@ -52,17 +52,13 @@ static struct site_total *site_totals(struct capture *cap,
 	keymap_init(&by_loc, 1);
 	for (i = 0; i < a->nsites; i++) {
 		const struct analysis_site *s = &a->sites[i];
-		size_t depth = capture_stack_locations(cap, s->stack,
-						       s->native_stack,
-						       show_native, locs, lcap);
 		uint32_t k;
 		int added;
 
-		if (depth > lcap) {
-			locs = xgrow(locs, &lcap, depth, sizeof(*locs));
-			capture_stack_locations(cap, s->stack, s->native_stack,
-						show_native, locs, lcap);
-		}
+		/* Every stack has at least one location ("[no Python
+		 * frame]" when empty). */
+		capture_stack_locations_buf(cap, s->stack, s->native_stack,
+					    show_native, &locs, &lcap);
 		/* The allocating location: the innermost frame. */
 		k = keymap_intern(&by_loc, &locs[0], &added);
 		if (added) {

@@ -117,15 +117,10 @@ static void relations_build(struct capture *cap, const struct analysis *a,
 	/* Callers: from the stacks that hold the view's memory. */
 	for (i = 0; i < a->nrecords; i++) {
 		const struct analysis_record *r = &a->records[i];
-		size_t depth = capture_stack_locations(cap, r->stack,
-						       r->native_stack,
-						       show_native, locs, lcap);
+		size_t depth = capture_stack_locations_buf(
+			cap, r->stack, r->native_stack, show_native,
+			&locs, &lcap);
 
-		if (depth > lcap) {
-			locs = xgrow(locs, &lcap, depth, sizeof(*locs));
-			capture_stack_locations(cap, r->stack, r->native_stack,
-						show_native, locs, lcap);
-		}
 		for (j = 0; j + 1 < depth; j++) {
 			uint32_t kc[2] = { locs[j], locs[j + 1] };
 
@@ -136,15 +131,10 @@ static void relations_build(struct capture *cap, const struct analysis *a,
 	 * (see struct location_total's nthreads). */
 	for (i = 0; i < a->nsites; i++) {
 		const struct analysis_site *s = &a->sites[i];
-		size_t depth = capture_stack_locations(cap, s->stack,
-						       s->native_stack,
-						       show_native, locs, lcap);
+		size_t depth = capture_stack_locations_buf(
+			cap, s->stack, s->native_stack, show_native,
+			&locs, &lcap);
 
-		if (depth > lcap) {
-			locs = xgrow(locs, &lcap, depth, sizeof(*locs));
-			capture_stack_locations(cap, s->stack, s->native_stack,
-						show_native, locs, lcap);
-		}
 		for (j = 0; j < depth; j++) {
 			uint32_t kt[2] = { locs[j], s->tid };
 

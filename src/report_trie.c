@@ -70,13 +70,9 @@ void report_trie_build(struct report_trie *t, struct capture *cap,
 		size_t depth, j;
 		uint32_t node = 0;
 
-		depth = capture_stack_locations(cap, r->stack, r->native_stack,
-						show_native, locs, lcap);
-		if (depth > lcap) {
-			locs = xgrow(locs, &lcap, depth, sizeof(*locs));
-			capture_stack_locations(cap, r->stack, r->native_stack,
-						show_native, locs, lcap);
-		}
+		depth = capture_stack_locations_buf(
+			cap, r->stack, r->native_stack, show_native,
+			&locs, &lcap);
 		t->bytes[0] += r->bytes;
 		t->count[0] += r->count;
 		/* Stacks are innermost first; the tree grows from the

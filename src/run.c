@@ -11,8 +11,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "capture_events.h"
 #include "capture_writer.h"
 #include "commands.h"
 #include "error.h"
@@ -236,8 +238,10 @@ int cmd_run(int argc, char **argv)
 {
 	struct run_options o = { 0 };
 	struct capture_stream_stats st;
+	struct timespec t0;
 	const char *payload;
-	char *output, *header, *cmdline;
+	char *output, *header, *cmdline, refusal[256];
+	long long events;
 	int sv[2], out_fd, status, rc;
 
 	if (parse_run_options(argc, argv, &o) || check_program(&o))
@@ -251,6 +255,7 @@ int cmd_run(int argc, char **argv)
 		return 1;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		perror_msg_and_die("socketpair");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 
 	signal(SIGINT, SIG_IGN);	/* Ctrl-C is the program's to handle */
 	signal(SIGQUIT, SIG_IGN);
@@ -285,11 +290,12 @@ int cmd_run(int argc, char **argv)
 	while (waitpid(child_pid, &status, 0) < 0)
 		if (errno != EINTR)
 			perror_msg_and_die("waitpid");
+	events = rc ? -1 : capture_file_events(output, refusal,
+					       sizeof(refusal));
+	if (refusal[0])
+		error_msg("warning: nothing was traced: %s", refusal);
 	if (!o.quiet)
-		fprintf(stderr, "memattach: capture written to %s "
-			"(%llu bytes from %llu bytes of records)\n", output,
-			(unsigned long long)st.file_bytes,
-			(unsigned long long)st.raw_bytes);
+		capture_print_written(output, &st, &t0, events);
 	free(header);
 	free(cmdline);
 	free(output);

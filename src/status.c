@@ -42,7 +42,7 @@ int cmd_status(int argc, char **argv)
 	control_reply_field(reply, "bytes", bytes, sizeof(bytes));
 	control_reply_field(reply, "file_bytes", fbytes, sizeof(fbytes));
 	/* The file is flushed every 100 ms and readable while it grows. */
-	events = capture_file_events(file);
+	events = capture_file_events(file, NULL, 0);
 	if (events >= 0)
 		snprintf(ev, sizeof(ev), "%lld events, ", events);
 	printf("%ld: capture running for %s s into %s (%s%s bytes of "

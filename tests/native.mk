@@ -27,3 +27,8 @@ tests_native_unwind_CFLAGS = $(AM_CFLAGS) -O2
 tests_native_unwind_LDFLAGS = -rdynamic
 tests_native_unwind_LDADD = -ldl -lpthread
 TESTS += tests/native-unwind
+
+# --native end to end: numpy under build(), seed.py's order, and the
+# Python-only view of a native capture against a plain one.
+TESTS += tests/native-run.py
+EXTRA_DIST += tests/native-run.py
