@@ -366,13 +366,15 @@ def machine():
 
 
 def source_commit(top):
-    """The source tree's commit (with "+changes" if it is dirty), or
-    "unknown" outside git."""
+    """The source tree's commit (with "+changes" if a file other than
+    docs/performance.md differs from it), or "unknown" outside git."""
     try:
         head = subprocess.run(["git", "-C", top, "rev-parse", "--short",
                                "HEAD"], capture_output=True, text=True)
+        # The document being regenerated is not a change to what runs.
         dirty = subprocess.run(["git", "-C", top, "status", "--porcelain",
-                                "--untracked-files=no"],
+                                "--untracked-files=no", "--", ".",
+                                ":!docs/performance.md"],
                                capture_output=True, text=True)
     except OSError:
         return "unknown"
