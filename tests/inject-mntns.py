@@ -20,8 +20,12 @@ script = workload("seed.py")        # in the source tree, visible to both
 # The interpreter itself runs from the private /tmp: its file exists only
 # in the target's namespace, as in a container image.
 t = subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c",
+                      # The script is read before the private /tmp hides
+                      # it: the checkout itself may live under /tmp.
+                      'script=$(cat "$1") && '
                       'mount -t tmpfs tmpfs /tmp && cp "$0" /tmp/python && '
-                      'exec /tmp/python "$1" --wait',
+                      'printf "%s\\n" "$script" > /tmp/seed.py && '
+                      'exec /tmp/python /tmp/seed.py --wait',
                       os.path.realpath(PYTHON), script],
                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                      text=True)
