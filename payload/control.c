@@ -117,10 +117,16 @@ static void stop_capture(int peer_alive)
 	stream_recording = false;
 	if (peer_alive) {
 		uint64_t lost = stacks_lost();
+		char count[48];
 
 		if (lost)
 			rec_lost(lost);
 		rec_time(stream_now_ms() - start_ms, rss_bytes());
+		/* Right before END, where memattach finds it without decoding
+		 * the stream: its closing message counts events. */
+		snprintf(count, sizeof(count), "events=%llu\n",
+			 (unsigned long long)stream_events);
+		rec_info(count);
 		rec_end();
 		flush_locked();
 	}

@@ -25,6 +25,7 @@ static bool writer_busy;	/* the writer is sending the other one */
 static bool kicked;
 
 bool stream_recording;
+uint64_t stream_events;
 static uint32_t last_tid;
 static uint64_t last_addr;
 
@@ -45,6 +46,7 @@ int stream_begin(void)
 	kicked = false;
 	last_tid = 0;
 	last_addr = 0;
+	stream_events = 0;
 	return 0;
 }
 
@@ -283,6 +285,7 @@ static uint8_t *put_addr(uint8_t *p, uint64_t addr)
 void rec_alloc(uint32_t tid, unsigned kind, uint32_t stack,
 	       uint32_t native_stack, uint64_t addr, uint64_t size)
 {
+	stream_events++;
 	uint8_t *p;
 
 	if (native_stack) {
@@ -301,6 +304,7 @@ void rec_alloc(uint32_t tid, unsigned kind, uint32_t stack,
 
 void rec_free(uint32_t tid, unsigned kind, uint64_t addr)
 {
+	stream_events++;
 	uint8_t *p = event_head(tid, (uint8_t)(WIRE_FREE | kind), WIRE_UV_MAX);
 
 	commit(put_addr(p, addr));
@@ -309,6 +313,7 @@ void rec_free(uint32_t tid, unsigned kind, uint64_t addr)
 void rec_free_sized(uint32_t tid, unsigned kind, uint64_t addr,
 		    uint64_t size)
 {
+	stream_events++;
 	uint8_t *p = event_head(tid, (uint8_t)(WIRE_FREE_SIZED | kind),
 				2 * WIRE_UV_MAX);
 

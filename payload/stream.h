@@ -25,6 +25,8 @@ void stream_unlock(void);
 
 /* Whether events are accepted (read and written under the lock). */
 extern bool stream_recording;
+/* Events written in this capture (lock held to read). */
+extern uint64_t stream_events;
 
 /*
  * Writer side.  stream_wait_work waits (lock held) until a full buffer is

@@ -397,7 +397,8 @@ int cmd_attach(int argc, char **argv)
 		perror_msg("%s", file);
 		rc = -1;
 	}
-	events = rc ? -1 : capture_file_events(file, NULL, 0);
+	events = rc ? -1 : st.events >= 0 ? st.events :
+		 capture_file_events(file, NULL, 0);
 	control_finish(srv, rc, events);
 	/* Detaching stops nothing: the payload's own writer thread puts the
 	 * hooks back.  The bench parses this line too. */

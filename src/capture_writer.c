@@ -21,6 +21,7 @@
 #define BLOCK_BYTES (64 * 1024)
 #define READ_BYTES (256 * 1024)
 #define FLUSH_MS 100
+#define TAIL_BYTES 64
 
 struct writer {
 	int out_fd;
@@ -30,6 +31,8 @@ struct writer {
 	uint8_t *zbuf;		/* compressed output */
 	size_t zcap;
 	struct capture_stream_stats *st;
+	uint8_t tail[TAIL_BYTES];	/* the stream's last bytes */
+	size_t ntail;
 };
 
 static uint64_t now_ms(void)
@@ -84,11 +87,52 @@ static int writer_flush(struct writer *w)
 	return write_all(w, w->zbuf, n);
 }
 
+/* The stream's last bytes: where the payload's closing count sits. */
+static void keep_tail(struct writer *w, const uint8_t *p, size_t len)
+{
+	if (len >= TAIL_BYTES) {
+		memcpy(w->tail, p + len - TAIL_BYTES, TAIL_BYTES);
+		w->ntail = TAIL_BYTES;
+		return;
+	}
+	if (w->ntail + len > TAIL_BYTES) {
+		size_t drop = w->ntail + len - TAIL_BYTES;
+
+		memmove(w->tail, w->tail + drop, w->ntail - drop);
+		w->ntail -= drop;
+	}
+	memcpy(w->tail + w->ntail, p, len);
+	w->ntail += len;
+}
+
+/*
+ * A clean stream ends with INFO "events=N\n" then END: the INFO's tag,
+ * a one-byte length, the text, and the END tag.  Anything else leaves the
+ * count unknown (-1).
+ */
+static long long closing_event_count(const struct writer *w)
+{
+	const uint8_t *t = w->tail;
+	size_t n = w->ntail, start;
+
+	if (n < 12 || t[n - 1] != WIRE_END || t[n - 2] != '\n')
+		return -1;
+	for (start = n - 2; start > 2 && t[start - 1] != '='; start--)
+		;
+	if (start < 9 || memcmp(t + start - 7, "events=", 7))
+		return -1;
+	start -= 7;
+	if (t[start - 2] != WIRE_INFO || t[start - 1] != n - 1 - start)
+		return -1;
+	return strtoll((const char *)t + start + 7, NULL, 10);
+}
+
 static int writer_add(struct writer *w, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 
 	w->st->raw_bytes += len;
+	keep_tail(w, p, len);
 	while (len) {
 		size_t room = BLOCK_BYTES - w->npending;
 		size_t take = len < room ? len : room;
@@ -186,6 +230,7 @@ int capture_stream(int sock, int out_fd, const char *header_text,
 
 	w.st = st ? st : &dummy;
 	memset(w.st, 0, sizeof(*w.st));
+	w.st->events = -1;
 	if (writer_begin(&w, header_text))
 		goto out;
 	for (;;) {
@@ -226,6 +271,7 @@ int capture_stream(int sock, int out_fd, const char *header_text,
 			last_flush = now;
 		}
 	}
+	w.st->events = closing_event_count(&w);
 	rc = writer_end(&w);
 out:
 	if (rc)

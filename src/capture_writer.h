@@ -7,6 +7,10 @@
 struct capture_stream_stats {
 	uint64_t raw_bytes;		/* record bytes received */
 	uint64_t file_bytes;		/* bytes written to the file */
+	/* Events the payload counted, from the "events=N" information it
+	 * sends right before END; -1 if the stream did not end that way
+	 * (memattach or the target killed, the payload refused). */
+	long long events;
 };
 
 /*

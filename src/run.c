@@ -290,8 +290,11 @@ int cmd_run(int argc, char **argv)
 	while (waitpid(child_pid, &status, 0) < 0)
 		if (errno != EINTR)
 			perror_msg_and_die("waitpid");
-	events = rc ? -1 : capture_file_events(output, refusal,
-					       sizeof(refusal));
+	/* A clean end tells the count; otherwise read the file (a refusal
+	 * is told there too). */
+	refusal[0] = 0;
+	events = rc ? -1 : st.events >= 0 ? st.events :
+		 capture_file_events(output, refusal, sizeof(refusal));
 	if (refusal[0])
 		error_msg("warning: nothing was traced: %s", refusal);
 	if (!o.quiet)
