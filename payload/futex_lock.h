@@ -3,6 +3,7 @@
 #define PAYLOAD_FUTEX_LOCK_H
 
 #include <limits.h>
+#include <sched.h>
 #include <linux/futex.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -11,11 +12,14 @@
 
 /*
  * Every allocation of a traced program takes this lock once, so its
- * uncontended path is what the capture costs: one compare-and-swap to
- * take it, one atomic decrement to drop it, both inline (no call through
- * the PLT to pthread_mutex_lock, no mutex-type dispatch).  Contended, it
- * sleeps on a futex.  States: 0 free, 1 taken, 2 taken with sleepers
- * (U. Drepper, "Futexes Are Tricky", mutex #3).
+ * uncontended path is what the capture costs.  A locked instruction is a
+ * full barrier on x86: it waits until every earlier store (the record
+ * just encoded) has drained, so each one costs far more than its few
+ * cycles.  The lock therefore takes one exchange and drops with a plain
+ * store.  It is held for a few hundred nanoseconds at most; a waiter
+ * spins briefly, then yields the CPU, which also covers a holder that
+ * was descheduled.  Long waits (a full buffer, the writer's sleep) are
+ * futex waits on separate sequence words, never spins.
  */
 static inline long futex(int *word, int op, int val,
 			 const struct timespec *timeout)
@@ -24,31 +28,37 @@ static inline long futex(int *word, int op, int val,
 		       NULL, 0);
 }
 
-static inline void futex_lock_slow(int *l, int c)
+static inline void futex_lock_slow(int *l)
 {
-	if (c != 2)
-		c = __atomic_exchange_n(l, 2, __ATOMIC_ACQUIRE);
-	while (c != 0) {
-		futex(l, FUTEX_WAIT, 2, NULL);
-		c = __atomic_exchange_n(l, 2, __ATOMIC_ACQUIRE);
+	unsigned spins = 0;
+
+	for (;;) {
+		while (__atomic_load_n(l, __ATOMIC_RELAXED)) {
+			if (++spins < 256) {
+				__builtin_ia32_pause();
+			} else {
+				/* The holder may be descheduled: give it the
+				 * CPU rather than burn ours. */
+				spins = 0;
+				sched_yield();
+			}
+		}
+		if (!__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+			return;
 	}
 }
 
 static inline void futex_lock(int *l)
 {
-	int c = 0;
-
-	if (!__atomic_compare_exchange_n(l, &c, 1, 0, __ATOMIC_ACQUIRE,
-					 __ATOMIC_RELAXED))
-		futex_lock_slow(l, c);
+	if (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
+		futex_lock_slow(l);
 }
 
+/* A plain release store: no locked instruction, so the stores of the
+ * record just written need not drain before the program goes on. */
 static inline void futex_unlock(int *l)
 {
-	if (__atomic_fetch_sub(l, 1, __ATOMIC_RELEASE) != 1) {
-		__atomic_store_n(l, 0, __ATOMIC_RELEASE);
-		futex(l, FUTEX_WAKE, 1, NULL);
-	}
+	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
 }
 
 /*

@@ -15,7 +15,8 @@
 #include "thread_rec.h"
 #include "wire.h"
 
-static __thread int in_hook;
+__thread int hooks_in_hook;
+#define in_hook hooks_in_hook
 
 void (*hooks_on_dlopen)(void);
 int hooks_native;
@@ -25,14 +26,6 @@ uint32_t hooks_main_tid;
 void hooks_guard_thread(void)
 {
 	in_hook = 1;
-}
-
-int hooks_set_guard(int on)
-{
-	int was = in_hook;
-
-	in_hook = on;
-	return was;
 }
 
 /* Cheap test before any work: is a capture taking events? */

@@ -18,8 +18,17 @@ extern const size_t hook_table_size;
  * writer thread holds it for its whole life.
  */
 void hooks_guard_thread(void);
-/* Set the guard to `on` and return what it was. */
-int hooks_set_guard(int on);
+extern __thread int hooks_in_hook;
+
+/* Set the guard to `on` and return what it was.  Inline: the pymalloc
+ * wrappers call it twice per Python object. */
+static inline int hooks_set_guard(int on)
+{
+	int was = hooks_in_hook;
+
+	hooks_in_hook = on;
+	return was;
+}
 
 /*
  * Record one event of the calling thread (guard held by the caller).

@@ -6,7 +6,8 @@
 #include "real_alloc.h"
 #include "thread_rec.h"
 
-static __thread struct thread_rec *self;
+__thread struct thread_rec *thread_rec_current;
+#define self thread_rec_current
 static pthread_key_t exit_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
@@ -24,12 +25,10 @@ static void make_key(void)
 	pthread_key_create(&exit_key, thread_exit);
 }
 
-struct thread_rec *thread_rec_self(void)
+struct thread_rec *thread_rec_make(void)
 {
-	struct thread_rec *t = self;
+	struct thread_rec *t;
 
-	if (t)
-		return t;
 	pthread_once(&key_once, make_key);
 	t = real.calloc(1, sizeof(*t));
 	if (!t)

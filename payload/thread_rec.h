@@ -48,6 +48,14 @@ struct thread_rec {
  * memory).  The caller holds the re-entrancy guard: making the record
  * allocates.
  */
-struct thread_rec *thread_rec_self(void);
+struct thread_rec *thread_rec_make(void);
+extern __thread struct thread_rec *thread_rec_current;
+
+static inline struct thread_rec *thread_rec_self(void)
+{
+	struct thread_rec *t = thread_rec_current;
+
+	return t ? t : thread_rec_make();
+}
 
 #endif
