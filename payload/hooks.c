@@ -37,9 +37,12 @@ static inline int recording(void)
 /* The interpreter started finalizing: stop taking events (the writer
  * flushes and ends the capture when the process exits or memattach
  * stops it).  Returns 1 if so. */
-static int ended_by_finalization(void)
+static int ended_by_finalization(const struct thread_rec *t)
 {
-	if (!pyframes_finalizing())
+	/* Py_FinalizeEx runs in the main thread, which allocates and frees
+	 * all through it: asking there alone spares every other event a
+	 * call into the interpreter. */
+	if (t->tid != hooks_main_tid || !pyframes_finalizing())
 		return 0;
 	stream_lock();
 	if (stream_recording) {
@@ -69,10 +72,10 @@ void hooks_record_alloc(unsigned kind, void *ptr, size_t size)
 	struct thread_rec *t;
 	size_t n, nn = 0;
 
-	if (!recording() || ended_by_finalization())
+	if (!recording())
 		return;
 	t = thread_rec_self();
-	if (!t)
+	if (!t || ended_by_finalization(t))
 		return;
 	if (pymalloc_main_poll && t->tid == hooks_main_tid)
 		pymalloc_poll_main();
@@ -92,10 +95,10 @@ void hooks_record_free(unsigned kind, void *ptr, size_t size)
 {
 	struct thread_rec *t;
 
-	if (!recording() || ended_by_finalization())
+	if (!recording())
 		return;
 	t = thread_rec_self();
-	if (!t)
+	if (!t || ended_by_finalization(t))
 		return;
 	stream_lock();
 	stacks_name_thread(t);

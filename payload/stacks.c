@@ -17,7 +17,7 @@ static struct idmap frames;	/* (function<<32|file, line) -> frame id */
 static struct idmap nodes;	/* (parent<<1|entry, frame) -> node id */
 static struct idmap native_nodes;	/* (parent, pc) -> node id */
 static uint32_t next_string, next_frame, next_node, next_native;
-static uint32_t generation = 1;
+uint32_t stacks_generation = 1;
 
 void stacks_reset(void)
 {
@@ -27,7 +27,7 @@ void stacks_reset(void)
 	idmap_clear(&nodes);
 	idmap_clear(&native_nodes);
 	next_string = next_frame = next_node = next_native = 0;
-	generation++;	/* every thread's cache is stale now */
+	stacks_generation++;	/* every thread's cache is stale now */
 }
 
 static uint64_t fnv1a(const char *s, size_t len)
@@ -118,8 +118,8 @@ uint64_t stacks_lost(void)
 
 static void sync_generation(struct thread_rec *t)
 {
-	if (t->generation != generation) {
-		t->generation = generation;
+	if (t->generation != stacks_generation) {
+		t->generation = stacks_generation;
 		t->py.depth = 0;
 		t->native.depth = 0;
 	}
@@ -195,15 +195,13 @@ uint32_t stacks_native(struct thread_rec *t, size_t n)
 	return node;
 }
 
-void stacks_name_thread(struct thread_rec *t)
+void stacks_name_thread_now(struct thread_rec *t)
 {
 	char path[64], name[64];
 	ssize_t n;
 	int fd;
 
-	if (t->named == generation)
-		return;
-	t->named = generation;
+	t->named = stacks_generation;
 	snprintf(path, sizeof(path), "/proc/self/task/%u/comm", t->tid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

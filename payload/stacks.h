@@ -25,8 +25,16 @@ uint32_t stacks_python(struct thread_rec *t, size_t n);
 /* The node of t's native stack (t->pcs innermost first). */
 uint32_t stacks_native(struct thread_rec *t, size_t n);
 
+/* The capture the tables belong to (bumped by stacks_reset). */
+extern uint32_t stacks_generation;
+
 /* Record t's name (its comm) once per capture. */
-void stacks_name_thread(struct thread_rec *t);
+void stacks_name_thread_now(struct thread_rec *t);
+static inline void stacks_name_thread(struct thread_rec *t)
+{
+	if (t->named != stacks_generation)
+		stacks_name_thread_now(t);
+}
 
 /* Events that could not get ids (tables out of memory). */
 uint64_t stacks_lost(void);
