@@ -134,10 +134,14 @@ static int sync_allocators(void *arg)
 	return 0;
 }
 
+/* Look the interpreter's API up once; 0 if all of it is there. */
 static int resolve(void)
 {
-	if (get_allocator)
-		return 0;
+	static int result = 1;	/* 1: not looked up yet */
+	const unsigned *v;
+
+	if (result != 1)
+		return result;
 	set_allocator = (void (*)(int, struct py_allocator *))
 		dlsym(RTLD_DEFAULT, "PyMem_SetAllocator");
 	add_pending_call = (int (*)(int (*)(void *), void *))
@@ -145,13 +149,11 @@ static int resolve(void)
 	is_initialized = (int (*)(void))dlsym(RTLD_DEFAULT, "Py_IsInitialized");
 	get_allocator = (void (*)(int, struct py_allocator *))
 		dlsym(RTLD_DEFAULT, "PyMem_GetAllocator");
-	{
-		const unsigned *v = dlsym(RTLD_DEFAULT, "Py_Version");
-
-		schedule_from_main_only = !v || (*v >> 16) < 0x030c;
-	}
-	return set_allocator && add_pending_call && is_initialized &&
-	       get_allocator ? 0 : -1;
+	v = dlsym(RTLD_DEFAULT, "Py_Version");
+	schedule_from_main_only = !v || (*v >> 16) < 0x030c;
+	result = set_allocator && add_pending_call && is_initialized &&
+		 get_allocator ? 0 : -1;
+	return result;
 }
 
 static void schedule(void)
