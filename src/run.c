@@ -277,7 +277,7 @@ int cmd_run(int argc, char **argv)
 	cmdline = join_argv(o.python, o.prog_argv, o.prog_argc);
 	header = capture_header_text_argv(child_pid, cmdline, "run",
 					  o.native && o.pymalloc ?
-					  "native,trace-python-allocators" :
+					  "native trace-python-allocators" :
 					  o.native ? "native" :
 					  o.pymalloc ? "trace-python-allocators"
 						     : "");
