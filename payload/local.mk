@@ -4,7 +4,6 @@
 pkglibexec_PROGRAMS += memattach-payload.so
 memattach_payload_so_SOURCES = \
 	payload/control.c \
-	payload/futex_lock.h \
 	payload/got.c \
 	payload/got.h \
 	payload/hooks.c \
@@ -25,6 +24,7 @@ memattach_payload_so_SOURCES = \
 	payload/stacks.h \
 	payload/stream.c \
 	payload/stream.h \
+	payload/stream_lock.h \
 	payload/thread_rec.c \
 	payload/thread_rec.h \
 	payload/wire.h

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "futex_lock.h"
+#include "stream_lock.h"
 #include "real_alloc.h"
 #include "stream.h"
 #include "wire.h"
@@ -52,12 +52,12 @@ int stream_begin(void)
 
 void stream_lock(void)
 {
-	futex_lock(&lock);
+	spin_lock(&lock);
 }
 
 void stream_unlock(void)
 {
-	futex_unlock(&lock);
+	spin_unlock(&lock);
 }
 
 uint64_t stream_now_ms(void)

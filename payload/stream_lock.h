@@ -1,6 +1,7 @@
-/* futex_lock.h: the stream's lock, taken on every event. */
-#ifndef PAYLOAD_FUTEX_LOCK_H
-#define PAYLOAD_FUTEX_LOCK_H
+/* stream_lock.h: the stream's lock, taken on every event, and the
+ * futex waits that sit beside it. */
+#ifndef PAYLOAD_STREAM_LOCK_H
+#define PAYLOAD_STREAM_LOCK_H
 
 #include <limits.h>
 #include <sched.h>
@@ -28,7 +29,7 @@ static inline long futex(int *word, int op, int val,
 		       NULL, 0);
 }
 
-static inline void futex_lock_slow(int *l)
+static inline void spin_lock_slow(int *l)
 {
 	unsigned spins = 0;
 
@@ -48,15 +49,15 @@ static inline void futex_lock_slow(int *l)
 	}
 }
 
-static inline void futex_lock(int *l)
+static inline void spin_lock(int *l)
 {
 	if (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE))
-		futex_lock_slow(l);
+		spin_lock_slow(l);
 }
 
 /* A plain release store: no locked instruction, so the stores of the
  * record just written need not drain before the program goes on. */
-static inline void futex_unlock(int *l)
+static inline void spin_unlock(int *l)
 {
 	__atomic_store_n(l, 0, __ATOMIC_RELEASE);
 }
@@ -69,9 +70,9 @@ static inline void futex_unlock(int *l)
 static inline void futex_wait_change(int *lock, int *seq, int seen,
 				     const struct timespec *timeout)
 {
-	futex_unlock(lock);
+	spin_unlock(lock);
 	futex(seq, FUTEX_WAIT, seen, timeout);
-	futex_lock(lock);
+	spin_lock(lock);
 }
 
 static inline void futex_signal_change(int *seq, int all)
